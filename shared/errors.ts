@@ -1,0 +1,32 @@
+/**
+ * Stable error codes of the API with the German text the UI shows. The server sends both;
+ * the client prefers its own text for a known code so messages stay German offline too.
+ */
+export const ERROR_MESSAGES = {
+  VALIDATION: 'Die Eingaben sind unvollständig oder ungültig.',
+  UNAUTHENTICATED: 'Bitte melden Sie sich an.',
+  INVALID_CREDENTIALS: 'E-Mail-Adresse oder Passwort ist falsch.',
+  RATE_LIMITED: 'Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten.',
+  PASSWORD_CHANGE_REQUIRED: 'Bitte ändern Sie zuerst Ihr Einmalpasswort.',
+  FORBIDDEN: 'Dafür fehlt Ihnen die Berechtigung.',
+  CSRF: 'Die Anfrage kam nicht von dieser Anwendung und wurde abgelehnt.',
+  NOT_FOUND: 'Nicht gefunden.',
+  CONFLICT: 'Der Datensatz wurde inzwischen geändert.',
+  EMAIL_TAKEN: 'Diese E-Mail-Adresse ist bereits vergeben.',
+  NAME_TAKEN: 'Dieser Name ist bereits vergeben.',
+  RANK_TAKEN: 'Diese Rangfolge ist bereits vergeben.',
+  HIERARCHY_CYCLE: 'Diese Zuordnung würde einen Kreis in der Struktur erzeugen.',
+  INVALID_UPLINE: 'Die gewählte Führungskraft ist kein aktiver Vermittler.',
+  NOT_A_REP: 'Diese Aktion ist nur für Vermittler möglich.',
+  WRONG_PASSWORD: 'Das aktuelle Passwort ist falsch.',
+  USER_INACTIVE: 'Dieser Benutzer ist deaktiviert.',
+  INTERNAL: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut.',
+} as const
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES
+
+export interface ApiErrorBody {
+  code: ErrorCode | string
+  message: string
+  issues?: { path: string; message: string }[]
+}
