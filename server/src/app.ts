@@ -3,6 +3,7 @@ import path from 'node:path'
 import { createRoute } from '@hono/zod-openapi'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createMiddleware } from 'hono/factory'
+import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { ERROR_MESSAGES } from '../../shared/errors'
 import { uuidv7 } from '../../shared/ids'
@@ -67,8 +68,9 @@ export function createApp(deps: Deps, opts: { clientDist?: string } = {}) {
       if (err.status === 429) c.header('Retry-After', '900')
       return c.json({ code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) }, err.status)
     }
-    if (err instanceof SyntaxError || (err as { name?: string }).name === 'HTTPException') {
-      const status = (err as { status?: number }).status
+    // Hono's validator throws HTTPException (400 malformed JSON, 415 wrong media type); its name is plain 'Error'.
+    if (err instanceof SyntaxError || err instanceof HTTPException) {
+      const status = err instanceof HTTPException ? err.status : undefined
       if (status === undefined || (status >= 400 && status < 500)) {
         return c.json({ code: 'VALIDATION', message: 'Die Anfrage ist kein gültiges JSON.' }, 400)
       }

@@ -1,67 +1,6 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { serve } from '@hono/node-server'
-import { createApp } from './app'
-import { openMigratedDb } from './db/client'
-import { parseEnv } from './env'
-import { systemClock } from './lib/clock'
-import { createLogger } from './lib/logger'
-import { LOGIN_LIMITS, RateLimiter } from './lib/rate-limit'
-import { pruneSessions } from './modules/auth/auth.service'
-import { ensureAdmin } from './modules/org/bootstrap'
+import { startServer } from './server'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-
-async function main() {
-  const env = parseEnv()
-  const logger = createLogger(env.LOG_LEVEL)
-  const dataDir = path.resolve(repoRoot, env.DATA_DIR)
-  const db = openMigratedDb(path.join(dataDir, 'feldakte.db'))
-  const deps = {
-    db,
-    env,
-    clock: systemClock,
-    logger,
-    loginLimiter: {
-      account: new RateLimiter(LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
-      ip: new RateLimiter(LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
-    },
-  }
-  const created = await ensureAdmin(db, env, systemClock)
-  if (created?.oneTimePassword) {
-    console.log(
-      `\n  Erster Start: Administrator angelegt.\n  E-Mail:           ${created.email}\n  Einmalpasswort:   ${created.oneTimePassword}\n  (muss bei der ersten Anmeldung geändert werden)\n`,
-    )
-  } else if (created) {
-    logger.info('admin created', { email: created.email })
-  }
-  pruneSessions(deps)
-
-  const app = createApp(deps, { clientDist: path.resolve(repoRoot, env.CLIENT_DIST) })
-  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-    logger.info('listening', { url: `http://localhost:${info.port}`, dataDir })
-  })
-
-  let closing = false
-  const shutdown = (signal: string) => {
-    if (closing) return
-    closing = true
-    logger.info('shutting down', { signal })
-    server.close(() => {
-      db.$client.close()
-      process.exit(0)
-    })
-    // Open SSE streams would keep close() waiting; the database must still be closed cleanly.
-    setTimeout(() => {
-      db.$client.close()
-      process.exit(0)
-    }, 3000).unref()
-  }
-  process.on('SIGINT', () => shutdown('SIGINT'))
-  process.on('SIGTERM', () => shutdown('SIGTERM'))
-}
-
-main().catch((err) => {
+startServer().catch((err) => {
   console.error(err instanceof Error ? err.message : err)
   process.exit(1)
 })

@@ -1,0 +1,65 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { createApp } from './app'
+import { openMigratedDb } from './db/client'
+import { parseEnv, type Env } from './env'
+import type { Db } from './db/client'
+import { systemClock } from './lib/clock'
+import { createLogger } from './lib/logger'
+import { LOGIN_LIMITS, RateLimiter } from './lib/rate-limit'
+import { pruneSessions } from './modules/auth/auth.service'
+import { ensureAdmin } from './modules/org/bootstrap'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** Opens the database, creates the first admin if needed, and serves the app. */
+export async function startServer(env: Env = parseEnv(), beforeListen?: (db: Db) => Promise<void>) {
+  const logger = createLogger(env.LOG_LEVEL)
+  const dataDir = path.resolve(repoRoot, env.DATA_DIR)
+  const db = openMigratedDb(path.join(dataDir, 'feldakte.db'))
+  const deps = {
+    db,
+    env,
+    clock: systemClock,
+    logger,
+    loginLimiter: {
+      account: new RateLimiter(LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
+      ip: new RateLimiter(LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
+    },
+  }
+  const created = await ensureAdmin(db, env, systemClock)
+  if (created?.oneTimePassword) {
+    console.log(
+      `\n  Erster Start: Administrator angelegt.\n  E-Mail:           ${created.email}\n  Einmalpasswort:   ${created.oneTimePassword}\n  (muss bei der ersten Anmeldung geändert werden)\n`,
+    )
+  } else if (created) {
+    logger.info('admin created', { email: created.email })
+  }
+  pruneSessions(deps)
+  await beforeListen?.(db)
+
+  const app = createApp(deps, { clientDist: path.resolve(repoRoot, env.CLIENT_DIST) })
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    logger.info('listening', { url: `http://localhost:${info.port}`, dataDir })
+  })
+
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info('shutting down', { signal })
+    server.close(() => {
+      db.$client.close()
+      process.exit(0)
+    })
+    // Open SSE streams would keep close() waiting; the database must still be closed cleanly.
+    setTimeout(() => {
+      db.$client.close()
+      process.exit(0)
+    }, 3000).unref()
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+

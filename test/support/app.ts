@@ -1,0 +1,68 @@
+import { createApp } from '../../server/src/app'
+import { openMigratedDb, type Db } from '../../server/src/db/client'
+import { parseEnv, type Env } from '../../server/src/env'
+import type { Clock } from '../../server/src/lib/clock'
+import type { Deps } from '../../server/src/lib/context'
+import { createLogger } from '../../server/src/lib/logger'
+import { LOGIN_LIMITS, RateLimiter } from '../../server/src/lib/rate-limit'
+
+export const ORIGIN = 'http://localhost'
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-03-12T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current)
+  }
+  set(iso: string): void {
+    this.current = new Date(iso)
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms)
+  }
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>
+  db: Db
+  env: Env
+  clock: TestClock
+  deps: Deps
+  /** A request through app.request with JSON body, the app's Origin and an optional session cookie. */
+  req(method: string, path: string, opts?: { body?: unknown; cookie?: string; headers?: Record<string, string> }): Promise<Response>
+}
+
+export function createTestApp(envOverrides: Record<string, string> = {}): TestApp {
+  const env = parseEnv({ NODE_ENV: 'test', PASSWORD_HASH_LOG_N: '10', LOG_LEVEL: 'silent', ...envOverrides })
+  const db = openMigratedDb(':memory:')
+  const clock = new TestClock()
+  const deps: Deps = {
+    db,
+    env,
+    clock,
+    logger: createLogger(env.LOG_LEVEL),
+    loginLimiter: {
+      account: new RateLimiter(LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
+      ip: new RateLimiter(LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
+    },
+  }
+  const app = createApp(deps)
+  const req: TestApp['req'] = (method, path, opts = {}) => {
+    const headers: Record<string, string> = { origin: ORIGIN, ...opts.headers }
+    if (opts.cookie) headers.cookie = opts.cookie
+    let body: string | undefined
+    if (opts.body !== undefined) {
+      headers['content-type'] = 'application/json'
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body)
+    }
+    return Promise.resolve(app.request(`${ORIGIN}${path}`, { method, headers, body }))
+  }
+  return { app, db, env, clock, deps, req }
+}
+
+/** The `name=value` part of the session cookie a response sets. */
+export function sessionCookie(res: Response): string {
+  const set = res.headers.get('set-cookie')
+  if (!set) throw new Error(`no cookie set (status ${res.status})`)
+  return set.split(';')[0]!
+}
