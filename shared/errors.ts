@@ -20,6 +20,11 @@ export const ERROR_MESSAGES = {
   NOT_A_REP: 'Diese Aktion ist nur für Vermittler möglich.',
   WRONG_PASSWORD: 'Das aktuelle Passwort ist falsch.',
   USER_INACTIVE: 'Dieser Benutzer ist deaktiviert.',
+  SEQ_GAP: 'Es fehlen frühere Änderungen dieses Geräts; sie werden erneut gesendet.',
+  UNKNOWN_MUTATION: 'Diese Änderung kennt der Server nicht (App-Version zu alt oder zu neu).',
+  CUSTOMER_DELETED: 'Der Kunde wurde inzwischen gelöscht; die Änderung wurde nicht übernommen.',
+  ID_TAKEN: 'Diese ID ist bereits vergeben.',
+  CLIENT_OF_OTHER_USER: 'Dieses Gerät ist für einen anderen Benutzer registriert.',
   INTERNAL: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut.',
 } as const
 

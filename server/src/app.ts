@@ -14,6 +14,8 @@ import { csrfProtection, securityHeaders } from './lib/security'
 import { loadSession, requireSession } from './modules/auth/auth.middleware'
 import { authRoutes } from './modules/auth/auth.routes'
 import { orgRoutes } from './modules/org/org.routes'
+import { customerRoutes } from './modules/customers/customers.routes'
+import { syncRoutes } from './modules/sync/sync.routes'
 
 /** /api paths that answer without a session. */
 const PUBLIC_API = new Set(['/api/health', '/api/auth/login', '/api/openapi.json'])
@@ -31,6 +33,8 @@ export function createApp(deps: Deps, opts: { clientDist?: string } = {}) {
     .openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200))
     .route('/', authRoutes)
     .route('/', orgRoutes)
+    .route('/', customerRoutes)
+    .route('/', syncRoutes)
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'feldakte_session' })
   api.doc31('/openapi.json', {
@@ -66,7 +70,7 @@ export function createApp(deps: Deps, opts: { clientDist?: string } = {}) {
   app.onError((err, c) => {
     if (err instanceof AppError) {
       if (err.status === 429) c.header('Retry-After', '900')
-      return c.json({ code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) }, err.status)
+      return c.json({ code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}), ...err.extra }, err.status)
     }
     // Hono's validator throws HTTPException (400 malformed JSON, 415 wrong media type); its name is plain 'Error'.
     if (err instanceof SyntaxError || err instanceof HTTPException) {

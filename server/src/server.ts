@@ -6,8 +6,7 @@ import { openMigratedDb } from './db/client'
 import { parseEnv, type Env } from './env'
 import type { Db } from './db/client'
 import { systemClock } from './lib/clock'
-import { createLogger } from './lib/logger'
-import { LOGIN_LIMITS, RateLimiter } from './lib/rate-limit'
+import { createDeps } from './deps'
 import { pruneSessions } from './modules/auth/auth.service'
 import { ensureAdmin } from './modules/org/bootstrap'
 
@@ -15,19 +14,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** Opens the database, creates the first admin if needed, and serves the app. */
 export async function startServer(env: Env = parseEnv(), beforeListen?: (db: Db) => Promise<void>) {
-  const logger = createLogger(env.LOG_LEVEL)
   const dataDir = path.resolve(repoRoot, env.DATA_DIR)
   const db = openMigratedDb(path.join(dataDir, 'feldakte.db'))
-  const deps = {
-    db,
-    env,
-    clock: systemClock,
-    logger,
-    loginLimiter: {
-      account: new RateLimiter(LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
-      ip: new RateLimiter(LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
-    },
-  }
+  const deps = createDeps(db, env, systemClock)
+  const { logger } = deps
   const created = await ensureAdmin(db, env, systemClock)
   if (created?.oneTimePassword) {
     console.log(

@@ -1,3 +1,5 @@
 export * from './common'
 export * from './auth'
 export * from './org'
+export * from './sync'
+export * from './customers'

@@ -3,8 +3,7 @@ import { openMigratedDb, type Db } from '../../server/src/db/client'
 import { parseEnv, type Env } from '../../server/src/env'
 import type { Clock } from '../../server/src/lib/clock'
 import type { Deps } from '../../server/src/lib/context'
-import { createLogger } from '../../server/src/lib/logger'
-import { LOGIN_LIMITS, RateLimiter } from '../../server/src/lib/rate-limit'
+import { createDeps } from '../../server/src/deps'
 
 export const ORIGIN = 'http://localhost'
 
@@ -36,16 +35,7 @@ export function createTestApp(envOverrides: Record<string, string> = {}): TestAp
   const env = parseEnv({ NODE_ENV: 'test', PASSWORD_HASH_LOG_N: '10', LOG_LEVEL: 'silent', ...envOverrides })
   const db = openMigratedDb(':memory:')
   const clock = new TestClock()
-  const deps: Deps = {
-    db,
-    env,
-    clock,
-    logger: createLogger(env.LOG_LEVEL),
-    loginLimiter: {
-      account: new RateLimiter(LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
-      ip: new RateLimiter(LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
-    },
-  }
+  const deps = createDeps(db, env, clock)
   const app = createApp(deps)
   const req: TestApp['req'] = (method, path, opts = {}) => {
     const headers: Record<string, string> = { origin: ORIGIN, ...opts.headers }

@@ -4,6 +4,8 @@ import type { Clock } from './clock'
 import type { Logger } from './logger'
 import type { Role } from '../../../shared/constants'
 import type { LoginLimiter } from './rate-limit'
+import type { PokeHub } from '../modules/sync/pokes'
+import type { MutationRegistry } from '../modules/sync/registry'
 
 /** The signed-in user as the request sees it. */
 export interface SessionUser {
@@ -14,6 +16,8 @@ export interface SessionUser {
   branchIds: string[]
   mustChangePassword: boolean
   sessionTokenHash: string
+  /** False for a deactivated user whose device may still upload its outbox (into quarantine). */
+  active: boolean
 }
 
 export interface Deps {
@@ -22,6 +26,8 @@ export interface Deps {
   clock: Clock
   logger: Logger
   loginLimiter: LoginLimiter
+  pokes: PokeHub
+  mutations: MutationRegistry
 }
 
 export type AppEnv = {

@@ -7,6 +7,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message?: string,
     readonly issues?: { path: string; message: string }[],
+    /** Further fields of the error body, e.g. `lastSeq` of SEQ_GAP. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message ?? ERROR_MESSAGES[code])
     this.name = 'AppError'

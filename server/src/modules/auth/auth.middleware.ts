@@ -7,7 +7,8 @@ import { SESSION_COOKIE, sessionUser } from './auth.service'
 
 /** Resolves the session cookie to `c.var.user` (or null). Never rejects by itself. */
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('user', sessionUser(c.var.deps, getCookie(c, SESSION_COOKIE)))
+  const allowInactive = c.req.path === '/api/sync/push'
+  c.set('user', sessionUser(c.var.deps, getCookie(c, SESSION_COOKIE), { allowInactive }))
   await next()
 })
 

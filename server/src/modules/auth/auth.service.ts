@@ -76,7 +76,7 @@ export async function login(
  * The user behind a session token, or null when the session is unknown, expired (absolute or
  * idle) or its user is deactivated. Expired sessions are deleted on sight.
  */
-export function sessionUser(deps: Deps, token: string | undefined): SessionUser | null {
+export function sessionUser(deps: Deps, token: string | undefined, opts: { allowInactive?: boolean } = {}): SessionUser | null {
   if (!token) return null
   const { db, clock, env } = deps
   const tokenHash = sha256(token)
@@ -89,10 +89,14 @@ export function sessionUser(deps: Deps, token: string | undefined): SessionUser 
   if (!row) return null
   const now = clock.now()
   const idleLimit = new Date(new Date(row.s.lastSeenAt).getTime() + env.SESSION_IDLE_HOURS * 3_600_000)
-  if (new Date(row.s.expiresAt) <= now || idleLimit <= now || !isActiveOn(row.u, today(clock))) {
+  if (new Date(row.s.expiresAt) <= now || idleLimit <= now) {
     db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run()
     return null
   }
+  // A deactivated user is signed out everywhere; only their device's final upload (into
+  // quarantine) still identifies them, so nothing entered offline is lost.
+  const active = isActiveOn(row.u, today(clock))
+  if (!active && !opts.allowInactive) return null
   // Touch at most once a minute: a write per request would be wasted I/O.
   if (now.getTime() - new Date(row.s.lastSeenAt).getTime() > 60_000) {
     db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.tokenHash, tokenHash)).run()
@@ -105,6 +109,7 @@ export function sessionUser(deps: Deps, token: string | undefined): SessionUser 
     mustChangePassword: row.u.mustChangePassword,
     branchIds: branchIdsOf(db, row.u.id),
     sessionTokenHash: tokenHash,
+    active,
   }
 }
 

@@ -8,7 +8,6 @@ import {
   deactivateSchema,
   idParamSchema,
   idResultSchema,
-  idSchema,
   levelInputSchema,
   levelSchema,
   moveSchema,
@@ -37,6 +36,10 @@ const ok = { 200: jsonResponse(okSchema, 'Erledigt'), ...errorResponses }
 function orgCtx(c: Context<AppEnv>): org.OrgCtx {
   const { db, clock, env } = c.var.deps
   return { db, clock, passwordLogN: env.PASSWORD_HASH_LOG_N }
+}
+/** Structure changes move what devices may see: every connected device pulls. */
+function structureChanged(c: Context<AppEnv>) {
+  c.var.deps.pokes.pokeWhere(() => true)
 }
 /** The caller, who must be an admin. */
 function admin(c: Context<AppEnv>) {
@@ -170,6 +173,7 @@ export const orgRoutes = createRouter()
     }),
     (c) => {
       org.moveRep(orgCtx(c), admin(c), c.req.valid('param').id, c.req.valid('json'))
+      structureChanged(c)
       return c.json({ ok: true as const }, 200)
     },
   )
@@ -184,6 +188,7 @@ export const orgRoutes = createRouter()
     }),
     (c) => {
       org.promoteRep(orgCtx(c), admin(c), c.req.valid('param').id, c.req.valid('json'))
+      structureChanged(c)
       return c.json({ ok: true as const }, 200)
     },
   )
@@ -198,6 +203,7 @@ export const orgRoutes = createRouter()
     }),
     (c) => {
       org.deactivateUser(orgCtx(c), admin(c), c.req.valid('param').id, c.req.valid('json').validFrom)
+      structureChanged(c)
       return c.json({ ok: true as const }, 200)
     },
   )
@@ -212,6 +218,7 @@ export const orgRoutes = createRouter()
     }),
     (c) => {
       org.reactivateUser(orgCtx(c), admin(c), c.req.valid('param').id)
+      structureChanged(c)
       return c.json({ ok: true as const }, 200)
     },
   )
@@ -260,7 +267,11 @@ export const orgRoutes = createRouter()
       request: { body: jsonBody(settingsPatchSchema) },
       responses: { 200: jsonResponse(settingsSchema, 'Einstellungen'), ...errorResponses },
     }),
-    (c) => c.json(updateSettings(c.var.deps.db, admin(c), c.var.deps.clock, c.req.valid('json')), 200),
+    (c) => {
+      const settings = updateSettings(c.var.deps.db, admin(c), c.var.deps.clock, c.req.valid('json'))
+      structureChanged(c)
+      return c.json(settings, 200)
+    },
   )
   .openapi(
     createRoute({
@@ -268,7 +279,8 @@ export const orgRoutes = createRouter()
       path: '/audit',
       tags: ['Organisation'],
       summary: 'Änderungsprotokoll (Admin)',
-      request: { query: z.object({ entityId: idSchema.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+      // Not only user, branch and level ids: settings are audited under the entity id 'organisation'.
+      request: { query: z.object({ entityId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
       responses: { 200: jsonResponse(items(auditEntrySchema), 'Protokoll'), ...errorResponses },
     }),
     (c) => {

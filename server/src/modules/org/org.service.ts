@@ -306,7 +306,7 @@ export function deactivateUser(ctx: OrgCtx, actor: Actor, id: string, validFrom:
     if (!before) throw notFound()
     if (id === actor.id) throw new AppError(400, 'VALIDATION', 'Sie können sich nicht selbst deaktivieren.')
     tx.update(users).set({ deactivatedFrom: from, updatedAt: nowIso(ctx.clock) }).where(eq(users.id, id)).run()
-    if (from <= today(ctx.clock)) revokeSessions(tx, id)
+    // Sessions stay so the device can upload its outbox into quarantine; every other request is refused.
     writeAudit(tx, ctx.clock, actor.id, 'user.deactivate', 'user', id, { deactivatedFrom: before.deactivatedFrom }, { deactivatedFrom: from })
   })
 }
@@ -316,6 +316,8 @@ export function reactivateUser(ctx: OrgCtx, actor: Actor, id: string): void {
     const before = tx.select().from(users).where(eq(users.id, id)).get()
     if (!before) throw notFound()
     tx.update(users).set({ deactivatedFrom: null, updatedAt: nowIso(ctx.clock) }).where(eq(users.id, id)).run()
+    // Sessions from before the deactivation must not come back to life.
+    revokeSessions(tx, id)
     writeAudit(tx, ctx.clock, actor.id, 'user.reactivate', 'user', id, { deactivatedFrom: before.deactivatedFrom }, { deactivatedFrom: null })
   })
 }

@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm'
 import { DEFAULT_SETTINGS, type OrgSettings } from '../../../../shared/constants'
 import { settings } from '../../db/schema'
-import type { DbOrTx } from '../../lib/tx'
+import { inTx, type DbOrTx, type Tx } from '../../lib/tx'
+import type { Db } from '../../db/client'
 import { writeAudit } from '../audit/audit.service'
 import type { Actor } from '../scope/scope.service'
 import type { Clock } from '../../lib/clock'
@@ -15,7 +15,11 @@ export function getSettings(db: DbOrTx): OrgSettings {
   return out
 }
 
-export function updateSettings(db: DbOrTx, actor: Actor, clock: Clock, patch: Partial<OrgSettings>): OrgSettings {
+export function updateSettings(db: Db, actor: Actor, clock: Clock, patch: Partial<OrgSettings>): OrgSettings {
+  return inTx(db, (tx) => updateSettingsIn(tx, actor, clock, patch))
+}
+
+function updateSettingsIn(db: Tx, actor: Actor, clock: Clock, patch: Partial<OrgSettings>): OrgSettings {
   const before = getSettings(db)
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue
@@ -24,8 +28,4 @@ export function updateSettings(db: DbOrTx, actor: Actor, clock: Clock, patch: Pa
   const after = getSettings(db)
   writeAudit(db, clock, actor.id, 'settings.update', 'settings', 'organisation', before, after)
   return after
-}
-
-export function deleteSetting(db: DbOrTx, key: keyof OrgSettings): void {
-  db.delete(settings).where(eq(settings.key, key)).run()
 }

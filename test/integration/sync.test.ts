@@ -1,0 +1,254 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { eq, sql } from 'drizzle-orm'
+import { customerFieldHistory, customers, quarantine, syncClients } from '../../server/src/db/schema'
+import { createTestApp, type TestApp } from '../support/app'
+import { makeBranch, makeSignedIn, makeUser, signIn } from '../support/factories'
+import { customer, TestDevice } from '../support/sync'
+import { customerMutations } from '../../server/src/modules/customers/customers.mutations'
+import { PULL_PAGE_SIZE } from '../../server/src/modules/sync/sync.service'
+import * as org from '../../server/src/modules/org/org.service'
+
+const SYSTEM = { id: '00000000-0000-7000-8000-000000000000', role: 'admin' as const, branchIds: [] }
+
+let t: TestApp
+let branch: string
+let manager: { id: string; email: string; cookie: string }
+let rep: { id: string; email: string; cookie: string }
+let office: { id: string; email: string; cookie: string }
+
+beforeEach(async () => {
+  t = createTestApp()
+  branch = makeBranch(t)
+  manager = await makeSignedIn(t, { branchIds: [branch] })
+  rep = await makeSignedIn(t, { branchIds: [branch], uplineId: manager.id })
+  office = await makeSignedIn(t, { role: 'backoffice', branchIds: [branch] })
+})
+
+const count = () => t.db.select({ n: sql<number>`count(*)` }).from(customers).get()!.n
+
+describe('sync endpoints', () => {
+  it('refuse anonymous callers with 401', async () => {
+    for (const path of ['/api/sync/push', '/api/sync/pull']) {
+      expect((await t.req('POST', path, { body: { clientId: '01a21af4-5ada-7d7b-aa2b-b287b8050fe2', schemaVersion: 1, mutations: [], cookie: null } })).status).toBe(401)
+    }
+    expect((await t.req('GET', '/api/sync/events')).status).toBe(401)
+    expect((await t.req('GET', '/api/sync/quarantine')).status).toBe(401)
+  })
+
+  it('refuse a client id bound to another user with 403', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    expect((await device.push([device.mutation('createCustomer', customer())])).status).toBe(200)
+    const thief = new TestDevice(t, manager.cookie)
+    const push = await t.req('POST', '/api/sync/push', { cookie: manager.cookie, body: { clientId: device.clientId, schemaVersion: 1, mutations: [] } })
+    expect(push.status).toBe(403)
+    const pull = await t.req('POST', '/api/sync/pull', { cookie: manager.cookie, body: { clientId: device.clientId, schemaVersion: 1, cookie: null } })
+    expect(pull.status).toBe(403)
+    expect(thief.rows.size).toBe(0)
+  })
+})
+
+describe('push', () => {
+  it('applies a resent mutation once and answers with the stored result (T1, T2, T3)', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    const m = device.mutation('createCustomer', customer())
+    const first = await device.push([m])
+    const again = await device.push([m])
+    const both = await Promise.all([device.push([m]), device.push([m])])
+    expect(first.body).toEqual({ lastSeq: 1, results: [{ seq: 1, status: 'applied' }] })
+    expect(again.body).toEqual(first.body)
+    for (const r of both) expect(r.body).toEqual(first.body)
+    expect(count()).toBe(1)
+  })
+
+  it('answers a sequence gap with 409 SEQ_GAP and applies nothing (T4)', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    device.seq = 1 // seq 1 "lost"
+    const res = await device.push([device.mutation('createCustomer', customer())])
+    expect(res.status).toBe(409)
+    expect(res.body).toMatchObject({ code: 'SEQ_GAP', lastSeq: 0 })
+    expect(count()).toBe(0)
+  })
+
+  it('quarantines a poison mutation with its payload and applies the valid ones after it (T7)', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    const poisonArgs = { id: customer().id, firstName: '', lastName: 'Ohne Vorname' }
+    const res = await device.push([
+      device.mutation('createCustomer', customer({ lastName: 'Vorher' })),
+      device.mutation('createCustomer', poisonArgs),
+      device.mutation('noSuchMutation', { x: 1 }),
+      device.mutation('createCustomer', customer({ lastName: 'Nachher' })),
+    ])
+    expect(res.body.lastSeq).toBe(4)
+    expect(res.body.results.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected', 'applied'])
+    expect(res.body.results[1]).toMatchObject({ code: 'VALIDATION' })
+    expect(res.body.results[2]).toMatchObject({ code: 'UNKNOWN_MUTATION' })
+    const q = t.db.select().from(quarantine).all()
+    expect(q.map((r) => r.args)).toEqual([poisonArgs, { x: 1 }])
+    const listed = await (await t.req('GET', '/api/sync/quarantine', { cookie: rep.cookie })).json()
+    expect(listed.items).toHaveLength(2)
+    expect(count()).toBe(2)
+  })
+
+  it('rolls back a mutation that throws after writing half its rows and keeps last_seq (T19)', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    const original = customerMutations[0]!.apply
+    customerMutations[0]!.apply = (tx, ctx, args) => {
+      original(tx, ctx, args)
+      throw new Error('disk on fire')
+    }
+    try {
+      const res = await device.push([device.mutation('createCustomer', customer())])
+      expect(res.status).toBe(500)
+    } finally {
+      customerMutations[0]!.apply = original
+    }
+    expect(count()).toBe(0)
+    expect(t.db.select().from(syncClients).get()?.lastSeq).toBe(0)
+    device.seq = 0
+    expect((await device.push([device.mutation('createCustomer', customer())])).body.lastSeq).toBe(1)
+  })
+
+  it('refuses a rep creating customers for another rep', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    const res = await device.push([device.mutation('createCustomer', customer({ ownerRepId: manager.id }))])
+    expect(res.body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' })
+    expect(count()).toBe(0)
+  })
+
+  it('merges concurrent field edits; the same field goes by arrival and the loser stays in history (T10)', async () => {
+    const phone = new TestDevice(t, rep.cookie)
+    const c = customer({ phone: '0171 111', city: 'Köln' })
+    await phone.push([phone.mutation('createCustomer', c)])
+    const tablet = new TestDevice(t, await signIn(t, rep.email))
+    await phone.push([phone.mutation('updateCustomer', { id: c.id, changes: { phone: { from: '0171 111', to: '0171 222' } } })])
+    await tablet.push([
+      tablet.mutation('updateCustomer', { id: c.id, changes: { phone: { from: '0171 111', to: '0171 333' }, city: { from: 'Köln', to: 'Bonn' } } }),
+    ])
+    const row = t.db.select().from(customers).where(eq(customers.id, c.id)).get()!
+    expect(row).toMatchObject({ phone: '0171 333', city: 'Bonn' })
+    const lost = t.db.select().from(customerFieldHistory).where(eq(customerFieldHistory.overwritten, true)).all()
+    expect(lost).toHaveLength(1)
+    expect(lost[0]).toMatchObject({ field: 'phone', oldValue: '0171 222', newValue: '0171 333', baseValue: '0171 111' })
+  })
+
+  it('takes a deactivated user’s outbox into quarantine instead of losing it', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    org.deactivateUser({ db: t.db, clock: t.clock, passwordLogN: 10 }, SYSTEM, rep.id, undefined)
+    const res = await device.push([device.mutation('createCustomer', customer({ lastName: 'Offline erfasst' }))])
+    expect(res.status).toBe(200)
+    expect(res.body.results[0]).toMatchObject({ status: 'rejected', code: 'USER_INACTIVE' })
+    expect(t.db.select().from(quarantine).get()?.args).toMatchObject({ lastName: 'Offline erfasst' })
+    expect((await t.req('POST', '/api/sync/pull', { cookie: rep.cookie, body: { clientId: device.clientId, schemaVersion: 1, cookie: null } })).status).toBe(401)
+  })
+})
+
+describe('pull', () => {
+  it('sends a rep their own and downline customers, never others', async () => {
+    const outsider = await makeSignedIn(t, { branchIds: [branch] })
+    for (const [who, name] of [[rep, 'Rep'], [manager, 'Manager'], [outsider, 'Fremd']] as const) {
+      const d = new TestDevice(t, who.cookie)
+      await d.push([d.mutation('createCustomer', customer({ lastName: name }))])
+    }
+    const repDevice = new TestDevice(t, rep.cookie)
+    await repDevice.pullAll()
+    expect([...repDevice.rows.values()].map((r) => r.lastName)).toEqual(['Rep'])
+    const managerDevice = new TestDevice(t, manager.cookie)
+    await managerDevice.pullAll()
+    expect([...managerDevice.rows.values()].map((r) => r.lastName).sort()).toEqual(['Manager', 'Rep'])
+  })
+
+  it('pages a large initial sync and only reports completion at the end (T17)', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    const n = PULL_PAGE_SIZE + 20
+    for (let i = 0; i < n; i += 200) {
+      await device.push(Array.from({ length: Math.min(200, n - i) }, (_, k) => device.mutation('createCustomer', customer({ lastName: `K${i + k}` }))))
+    }
+    const reader = new TestDevice(t, rep.cookie)
+    const first = await reader.pullOnce()
+    expect(first.more).toBe(true)
+    expect(reader.rows.size).toBe(PULL_PAGE_SIZE)
+    // The device "crashes" here and resumes later with the stored cookie.
+    await reader.pullAll()
+    expect(reader.rows.size).toBe(n)
+  })
+
+  it('sends nothing when nothing changed, then only the change', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    const c = customer()
+    await device.push([device.mutation('createCustomer', c)])
+    await device.pullAll()
+    expect((await device.pullOnce()).patch).toEqual([])
+    await device.push([device.mutation('updateCustomer', { id: c.id, changes: { city: { from: null, to: 'Leipzig' } } })])
+    const patch = await device.pullAll()
+    expect(patch).toEqual([expect.objectContaining({ op: 'put', id: c.id, row: expect.objectContaining({ city: 'Leipzig' }) })])
+  })
+
+  it('deletes a reassigned customer from the old rep’s device (T11)', async () => {
+    const other = await makeUser(t, { branchIds: [branch] })
+    const device = new TestDevice(t, rep.cookie)
+    const c = customer()
+    await device.push([device.mutation('createCustomer', c)])
+    await device.pullAll()
+    expect(device.rows.has(c.id)).toBe(true)
+    const officeDevice = new TestDevice(t, office.cookie)
+    const res = await officeDevice.push([officeDevice.mutation('reassignCustomer', { id: c.id, ownerRepId: other.id })])
+    expect(res.body.results[0]!.status).toBe('applied')
+    await device.pullAll()
+    expect(device.rows.has(c.id)).toBe(false)
+    // A note-like edit queued offline for the lost customer is quarantined, not applied.
+    const late = await device.push([device.mutation('updateCustomer', { id: c.id, changes: { city: { from: null, to: 'Nirgendwo' } } })])
+    expect(late.body.results[0]).toMatchObject({ status: 'rejected', code: 'NOT_FOUND' })
+  })
+
+  it('drops the downline’s customers when the rep moves to another manager (T11)', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    await device.push([device.mutation('createCustomer', customer())])
+    const managerDevice = new TestDevice(t, manager.cookie)
+    await managerDevice.pullAll()
+    expect(managerDevice.rows.size).toBe(1)
+    const newBoss = await makeUser(t, { branchIds: [branch] })
+    org.moveRep({ db: t.db, clock: t.clock, passwordLogN: 10 }, SYSTEM, rep.id, { uplineId: newBoss.id, validFrom: '2026-03-12' })
+    await managerDevice.pullAll()
+    expect(managerDevice.rows.size).toBe(0)
+    const bossDevice = new TestDevice(t, await signIn(t, newBoss.email))
+    await bossDevice.pullAll()
+    expect(bossDevice.rows.size).toBe(1)
+    // Moving back fills the manager's device again.
+    org.moveRep({ db: t.db, clock: t.clock, passwordLogN: 10 }, SYSTEM, rep.id, { uplineId: manager.id, validFrom: '2026-03-12' })
+    await managerDevice.pullAll()
+    expect(managerDevice.rows.size).toBe(1)
+  })
+
+  it('answers an unknown or stale cookie with a full resync that starts with clear (T13)', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    const c = customer()
+    await device.push([device.mutation('createCustomer', c)])
+    await device.pullAll()
+    device.rows.set('ghost', { id: 'ghost' })
+    device.cookie = 'v1.9999'
+    const patch = await device.pullAll()
+    expect(patch[0]).toEqual({ op: 'clear' })
+    expect([...device.rows.keys()]).toEqual([c.id])
+  })
+
+  it('tells the device its last acknowledged seq, so an ack lost before cleanup is not resent blindly (T6)', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    await device.push([device.mutation('createCustomer', customer())])
+    expect((await device.pullOnce()).lastSeq).toBe(1)
+  })
+})
+
+describe('customer reads', () => {
+  it('list and detail follow the scope; outside it a customer is 404', async () => {
+    const outsider = await makeSignedIn(t, { branchIds: [makeBranch(t)] })
+    const device = new TestDevice(t, rep.cookie)
+    const c = customer({ lastName: 'Sichtbar' })
+    await device.push([device.mutation('createCustomer', c)])
+    expect((await (await t.req('GET', '/api/customers', { cookie: office.cookie })).json()).total).toBe(1)
+    expect((await (await t.req('GET', '/api/customers?q=sicht', { cookie: manager.cookie })).json()).items[0].lastName).toBe('Sichtbar')
+    expect((await (await t.req('GET', '/api/customers', { cookie: outsider.cookie })).json()).total).toBe(0)
+    expect((await t.req('GET', `/api/customers/${c.id}`, { cookie: outsider.cookie })).status).toBe(404)
+    expect((await t.req('GET', `/api/customers/${c.id}`, { cookie: manager.cookie })).status).toBe(200)
+    expect((await t.req('GET', '/api/customers')).status).toBe(401)
+  })
+})
