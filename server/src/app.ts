@@ -25,6 +25,7 @@ const healthRoute = createRoute({
   path: '/health',
   tags: ['System'],
   summary: 'Lebenszeichen',
+  security: [],
   responses: { 200: jsonResponse(z.object({ status: z.literal('ok') }), 'Server läuft') },
 })
 

@@ -4,7 +4,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -113,7 +113,7 @@ export async function signInUi(context: BrowserContext, url: string, email: stri
 }
 
 /** Runs axe-core in the page and returns violations of impact serious or critical. */
-export async function axeSerious(page: import('playwright-core').Page) {
+export async function axeSerious(page: Page) {
   const source = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8')
   // Evaluated over the DevTools protocol: an inline <script> would be (rightly) blocked by our CSP.
   await page.evaluate(source)

@@ -30,3 +30,16 @@ export function seededRandom(seed: number): () => number {
 export function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)]!
 }
+
+export const CITIES = [
+  ['80331', 'München'], ['20095', 'Hamburg'], ['50667', 'Köln'], ['10115', 'Berlin'], ['60311', 'Frankfurt am Main'],
+  ['70173', 'Stuttgart'], ['40213', 'Düsseldorf'], ['04109', 'Leipzig'], ['44135', 'Dortmund'], ['45127', 'Essen'],
+  ['28195', 'Bremen'], ['01067', 'Dresden'], ['30159', 'Hannover'], ['90402', 'Nürnberg'], ['47051', 'Duisburg'],
+  ['44787', 'Bochum'], ['42103', 'Wuppertal'], ['33602', 'Bielefeld'], ['53111', 'Bonn'], ['48143', 'Münster'],
+  ['86150', 'Augsburg'], ['93047', 'Regensburg'], ['97070', 'Würzburg'], ['24103', 'Kiel'], ['18055', 'Rostock'],
+] as const
+
+export const STREETS = [
+  'Hauptstraße', 'Schulstraße', 'Gartenstraße', 'Bahnhofstraße', 'Dorfstraße', 'Bergstraße', 'Lindenstraße',
+  'Birkenweg', 'Kirchstraße', 'Waldstraße', 'Ringstraße', 'Am Markt', 'Goethestraße', 'Schillerstraße', 'Mühlenweg',
+] as const

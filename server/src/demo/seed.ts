@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock'
 import { nowIso, today } from '../lib/clock'
 import { hashPassword } from '../lib/password'
 import { addMonths } from '../../../shared/dates'
-import { generateOrganisation, type GeneratedOrg } from './demo.service'
+import { generateCustomers, generateOrganisation, type GeneratedOrg } from './demo.service'
 
 export const DEMO_PASSWORD = 'Feldakte-Demo-2026'
 export const DEMO_BRANCHES = ['Filiale München', 'Filiale Hamburg', 'Filiale Köln']
@@ -21,10 +21,10 @@ export function hasDemoData(db: Db): boolean {
   return (db.select({ n: sql<number>`count(*)` }).from(branches).get()?.n ?? 0) > 0
 }
 
-/** The demo organisation: 3 branches, 60 reps over 5 levels, 2 back-office users per branch. */
+/** The demo organisation: 3 branches, 60 reps over 5 levels, 2 back-office users per branch, about 1,800 customers. */
 export async function seedDemo(db: Db, clock: Clock, passwordLogN: number): Promise<GeneratedOrg> {
   const passwordHash = await hashPassword(DEMO_PASSWORD, passwordLogN)
-  return generateOrganisation(db, {
+  const org = generateOrganisation(db, {
     branchNames: DEMO_BRANCHES,
     levels: DEMO_LEVELS,
     repsPerBranch: 20,
@@ -36,4 +36,7 @@ export async function seedDemo(db: Db, clock: Clock, passwordLogN: number): Prom
     backofficePerBranch: 2,
     now: nowIso(clock),
   })
+  // Leaders keep a smaller own book; reps at the bottom of the structure carry the most customers.
+  generateCustomers(db, org.repIds, (repId) => 6 + (org.depthOf.get(repId) ?? 1) * 6, 2026, nowIso(clock))
+  return org
 }

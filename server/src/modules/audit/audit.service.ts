@@ -34,6 +34,6 @@ export function listAudit(db: DbOrTx, filter: { entityId?: string; limit: number
     })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
-  const rows = (filter.entityId ? q.where(eq(auditLog.entityId, filter.entityId)) : q).orderBy(desc(auditLog.id)).limit(filter.limit).all()
+  const rows = (filter.entityId ? q.where(eq(auditLog.entityId, filter.entityId)) : q).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(filter.limit).all()
   return rows
 }

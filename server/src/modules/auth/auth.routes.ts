@@ -30,6 +30,7 @@ export const authRoutes = createRouter()
       path: '/auth/login',
       tags,
       summary: 'Anmelden; setzt das Sitzungs-Cookie',
+      security: [],
       request: { body: jsonBody(loginSchema) },
       responses: { 200: jsonResponse(meSchema, 'Angemeldeter Benutzer'), ...errorResponses, 429: errorResponses[401] },
     }),

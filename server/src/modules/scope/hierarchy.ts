@@ -24,6 +24,8 @@ export interface OrgUser {
 interface DateView {
   parent: Map<string, string | null>
   children: Map<string, string[]>
+  /** Memoised "rep and downline" sets; the snapshot is rebuilt after every org write. */
+  teams: Map<string, ReadonlySet<string>>
 }
 
 function at<T extends Period>(periods: T[] | undefined, date: IsoDate): T | undefined {
@@ -102,7 +104,7 @@ export class OrgSnapshot {
         else children.set(p.uplineId, [repId])
       }
     }
-    v = { parent, children }
+    v = { parent, children, teams: new Map() }
     if (this.views.size >= 16) this.views.delete(this.views.keys().next().value!)
     this.views.set(date, v)
     return v
@@ -120,6 +122,18 @@ export class OrgSnapshot {
       if (c) for (const x of c) stack.push(x)
     }
     return out
+  }
+
+  /** `repId` and everyone below on `date`, memoised: scope checks ask this on every request. */
+  team(repId: string, date: IsoDate): ReadonlySet<string> {
+    const view = this.view(date)
+    let team = view.teams.get(repId)
+    if (!team) {
+      team = new Set([repId, ...this.downline(repId, date)])
+      if (view.teams.size >= 5000) view.teams.clear()
+      view.teams.set(repId, team)
+    }
+    return team
   }
 
   /** The upline chain of `repId` on `date`, nearest first (not including `repId`). */

@@ -11,7 +11,7 @@ export interface Actor {
 }
 
 /** What records a user may see: everything, or the records owned by these reps. */
-export type RepScope = { all: true } | { all: false; repIds: Set<string> }
+export type RepScope = { all: true } | { all: false; repIds: ReadonlySet<string> }
 
 /**
  * The one authorisation scope of the product (deny by default). Every read path — API, sync
@@ -33,11 +33,8 @@ export function repScope(db: DbOrTx, actor: Actor, date: IsoDate, mode: 'read' |
     return { all: false, repIds }
   }
   if (actor.role === 'rep') {
-    const repIds = new Set([actor.id])
-    if (mode === 'read' && getSettings(db).downlineReadAccess) {
-      for (const id of snap.downline(actor.id, date)) repIds.add(id)
-    }
-    return { all: false, repIds }
+    if (mode === 'read' && getSettings(db).downlineReadAccess) return { all: false, repIds: snap.team(actor.id, date) }
+    return { all: false, repIds: new Set([actor.id]) }
   }
   return { all: false, repIds: new Set() }
 }
