@@ -22,7 +22,7 @@ const clientLayering = {
 }
 const drizzleOnlyInDbAndServices = {
   files: ['server/src/**/*.ts'],
-  ignores: ['server/src/db/**', 'server/src/**/*.service.ts', 'server/src/modules/scope/hierarchy.ts', 'server/src/lib/tx.ts', 'server/src/modules/org/bootstrap.ts'],
+  ignores: ['server/src/db/**', 'server/src/**/*.service.ts', 'server/src/**/*.mutations.ts', 'server/src/modules/scope/hierarchy.ts', 'server/src/lib/tx.ts', 'server/src/modules/org/bootstrap.ts'],
   rules: {
     'no-restricted-imports': ['error', { patterns: [{ group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Only server/src/db and services use drizzle.' }] }],
   },
@@ -52,7 +52,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  { files: ['server/src/index.ts', 'test/**', '.ci/**', 'client/scripts/**'], rules: { 'no-console': 'off' } },
+  { files: ['server/src/server.ts', 'server/src/demo/run.ts', 'test/**', '.ci/**', 'client/scripts/**'], rules: { 'no-console': 'off' } },
   noServerFromShared,
   clientLayering,
   drizzleOnlyInDbAndServices,

@@ -1,6 +1,7 @@
 import { uuidv7 } from '../../../shared/ids'
 import type { Role } from '../../../shared/constants'
-import { branches, careerLevels, repLevels, repPlacements, userBranches, users } from '../db/schema'
+import { sql } from 'drizzle-orm'
+import { branches, careerLevels } from '../db/schema'
 import type { Db } from '../db/client'
 import { inTx } from '../lib/tx'
 import { invalidateOrg } from '../modules/scope/hierarchy'
@@ -157,4 +158,8 @@ export function generateCustomers(db: Db, repIds: string[], perRep: number | ((r
     })
   })()
   return total
+}
+
+export function hasOrganisation(db: Db): boolean {
+  return (db.select({ n: sql<number>`count(*)` }).from(branches).get()?.n ?? 0) > 0
 }

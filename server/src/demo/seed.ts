@@ -1,11 +1,10 @@
-import { sql } from 'drizzle-orm'
-import { branches } from '../db/schema'
 import type { Db } from '../db/client'
 import type { Clock } from '../lib/clock'
 import { nowIso, today } from '../lib/clock'
 import { hashPassword } from '../lib/password'
 import { addMonths } from '../../../shared/dates'
 import { generateCustomers, generateOrganisation, type GeneratedOrg } from './demo.service'
+export { hasOrganisation as hasDemoData } from './demo.service'
 
 export const DEMO_PASSWORD = 'Feldakte-Demo-2026'
 export const DEMO_BRANCHES = ['Filiale München', 'Filiale Hamburg', 'Filiale Köln']
@@ -16,10 +15,6 @@ export const DEMO_LEVELS = [
   { name: 'Geschäftsstellenleiter', rank: 4, centsPerUnit: 3600 },
   { name: 'Direktionsleiter', rank: 5, centsPerUnit: 4400 },
 ]
-
-export function hasDemoData(db: Db): boolean {
-  return (db.select({ n: sql<number>`count(*)` }).from(branches).get()?.n ?? 0) > 0
-}
 
 /** The demo organisation: 3 branches, 60 reps over 5 levels, 2 back-office users per branch, about 1,800 customers. */
 export async function seedDemo(db: Db, clock: Clock, passwordLogN: number): Promise<GeneratedOrg> {
