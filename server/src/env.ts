@@ -15,6 +15,8 @@ const envSchema = z.object({
   SESSION_IDLE_HOURS: z.coerce.number().int().min(1).default(24 * 14),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(24 * 30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For hop (for the login rate limit). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Directory of the built client; the server serves it with an SPA fallback. */
   CLIENT_DIST: z.string().default('./client/dist'),
 })

@@ -11,6 +11,11 @@ import type { AppEnv } from '../../lib/context'
 const tags = ['Anmeldung']
 
 function clientIp(c: Context<AppEnv>): string {
+  if (c.var.deps.env.TRUST_PROXY) {
+    // The proxy appends the address it saw; earlier entries are client-controlled.
+    const hops = c.req.header('x-forwarded-for')?.split(',').map((h) => h.trim()).filter(Boolean)
+    if (hops?.length) return hops[hops.length - 1]!
+  }
   try {
     return getConnInfo(c).remote.address ?? 'unknown'
   } catch {
