@@ -7,6 +7,7 @@ import { customer, TestDevice } from '../support/sync'
 import { customerMutations } from '../../server/src/modules/customers/customers.mutations'
 import { PULL_PAGE_SIZE } from '../../server/src/modules/sync/sync.service'
 import * as org from '../../server/src/modules/org/org.service'
+import { sessionUser } from '../../server/src/modules/auth/auth.service'
 
 const SYSTEM = { id: '00000000-0000-7000-8000-000000000000', role: 'admin' as const, branchIds: [] }
 
@@ -250,5 +251,34 @@ describe('customer reads', () => {
     expect((await t.req('GET', `/api/customers/${c.id}`, { cookie: outsider.cookie })).status).toBe(404)
     expect((await t.req('GET', `/api/customers/${c.id}`, { cookie: manager.cookie })).status).toBe(200)
     expect((await t.req('GET', '/api/customers')).status).toBe(401)
+  })
+})
+
+describe('access to customer and sync routes', () => {
+  const COVERED = ['GET /api/customers', 'GET /api/customers/:id', 'POST /api/sync/push', 'POST /api/sync/pull', 'GET /api/sync/events', 'GET /api/sync/quarantine']
+
+  it('covers every customer and sync route in these tests', () => {
+    const routes = new Set(t.app.routes.filter((r) => /^\/api\/(customers|sync)(\/|$)/.test(r.path) && r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))
+    expect([...routes].sort()).toEqual([...COVERED].sort())
+  })
+
+  it('shows each user only their own quarantined mutations', async () => {
+    const device = new TestDevice(t, rep.cookie)
+    await device.push([device.mutation('createCustomer', { id: customer().id, firstName: '', lastName: 'X' })])
+    expect((await (await t.req('GET', '/api/sync/quarantine', { cookie: rep.cookie })).json()).items).toHaveLength(1)
+    expect((await (await t.req('GET', '/api/sync/quarantine', { cookie: manager.cookie })).json()).items).toHaveLength(0)
+    expect((await (await t.req('GET', '/api/sync/quarantine', { cookie: office.cookie })).json()).items).toHaveLength(0)
+  })
+
+  it('pokes only the listeners who may see the changed customer', async () => {
+    const outsider = await makeSignedIn(t, { branchIds: [makeBranch(t)] })
+    const poked: string[] = []
+    for (const u of [rep, manager, office, outsider]) {
+      const user = sessionUser(t.deps, u.cookie.split('=')[1])!
+      t.deps.pokes.add({ user, poke: () => poked.push(u.id), close: () => {} })
+    }
+    const device = new TestDevice(t, rep.cookie)
+    await device.push([device.mutation('createCustomer', customer())])
+    expect(poked.sort()).toEqual([rep.id, manager.id, office.id].sort())
   })
 })
