@@ -25,6 +25,7 @@ export const ERROR_MESSAGES = {
   CUSTOMER_DELETED: 'Der Kunde wurde inzwischen gelöscht; die Änderung wurde nicht übernommen.',
   ID_TAKEN: 'Diese ID ist bereits vergeben.',
   CLIENT_OF_OTHER_USER: 'Dieses Gerät ist für einen anderen Benutzer registriert.',
+  CLIENT_TOO_OLD: 'Diese App-Version ist zu alt. Bitte laden Sie die App neu.',
   INTERNAL: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut.',
 } as const
 

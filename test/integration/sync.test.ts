@@ -139,7 +139,10 @@ describe('push', () => {
     expect(res.status).toBe(200)
     expect(res.body.results[0]).toMatchObject({ status: 'rejected', code: 'USER_INACTIVE' })
     expect(t.db.select().from(quarantine).get()?.args).toMatchObject({ lastName: 'Offline erfasst' })
-    expect((await t.req('POST', '/api/sync/pull', { cookie: rep.cookie, body: { clientId: device.clientId, schemaVersion: 1, cookie: null } })).status).toBe(401)
+    const pull = await t.req('POST', '/api/sync/pull', { cookie: rep.cookie, body: { clientId: device.clientId, schemaVersion: 1, cookie: null } })
+    expect(pull.status).toBe(403)
+    expect((await pull.json()).code).toBe('USER_INACTIVE')
+    expect((await t.req('GET', '/api/customers', { cookie: rep.cookie })).status).toBe(401)
   })
 })
 

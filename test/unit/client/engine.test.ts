@@ -2,11 +2,11 @@ import 'fake-indexeddb/auto'
 import Dexie from 'dexie'
 import { describe, expect, it } from 'vitest'
 import { uuidv7 } from '../../../shared/ids'
-import { dbNameFor, getMeta, openUserDb, setMeta } from '../../../client/src/db'
+import { dbNameFor, getMeta, openUserDb, resetDeviceIdentity, setMeta } from '../../../client/src/db'
 import { createCustomer, mutate, updateCustomer } from '../../../client/src/mutators'
 import { SyncEngine, type LockManagerLike } from '../../../client/src/sync'
 import { FaultyTransport } from './fake-server'
-import { setup, tick } from './harness'
+import { setup, tick, until } from './harness'
 
 const allDelivered = (t: FaultyTransport[]) => t.flatMap((x) => x.delivered.flat()).sort((a, b) => a - b)
 const effectCounts = (h: { server: { effects: Map<string, number> } }) => [...h.server.effects.values()]
@@ -37,6 +37,20 @@ describe('push and pull', () => {
     expect(h.server.appliedOrder.get(h.db.device!.clientId)).toEqual([1, 2, 3, 4, 5])
   })
 
+  it('keeps entries the server did not answer and sends them again', async () => {
+    const h = await setup()
+    h.server.maxPerPush = 2
+    for (let i = 0; i < 5; i++) await createCustomer(h.db, { firstName: 'K', lastName: `Nr ${i}` })
+    expect((await h.engine.syncOnce()).ok).toBe(true)
+    expect(h.transport.delivered).toEqual([
+      [1, 2, 3, 4, 5],
+      [3, 4, 5],
+      [5],
+    ])
+    expect(h.server.customers.size).toBe(5)
+    expect(await h.db.outbox.count()).toBe(0)
+  })
+
   it('pulls rows another device created and deletes rows that left the scope', async () => {
     const h = await setup()
     const [keep, gone] = h.server.seed(2)
@@ -56,7 +70,7 @@ describe('push and pull', () => {
     h.transport.delay = () => gate
     await createCustomer(h.db, { firstName: 'A', lastName: 'Eins' })
     const first = h.engine.syncOnce()
-    await tick(5)
+    await until(() => h.transport.calls.push === 1) // the first round is waiting for its answer
     await createCustomer(h.db, { firstName: 'B', lastName: 'Zwei' })
     const second = h.engine.syncOnce()
     const third = h.engine.syncOnce()
@@ -185,6 +199,16 @@ describe('exactly once under faults', () => {
     expect(h.transport.calls.pull).toBe(0)
     expect((await h.db.outbox.toArray()).map((e) => e.seq)).toEqual([3, 4])
     expect(h.server.effects.size).toBe(0)
+
+    // Support action: the remaining entries go out again under a new client id, numbered from 1.
+    const oldClientId = h.db.device!.clientId
+    const newClientId = await resetDeviceIdentity(h.db, h.storage)
+    expect(newClientId).not.toBe(oldClientId)
+    expect((await h.db.outbox.toArray()).map((e) => e.seq)).toEqual([1, 2])
+    expect(await getMeta(h.db, 'nextSeq')).toBe(3)
+    expect((await h.engine.syncOnce()).ok).toBe(true)
+    expect(h.server.appliedOrder.get(newClientId)).toEqual([1, 2])
+    expect(effectCounts(h)).toEqual([1, 1])
   })
 
   it('does not apply an already acknowledged mutation twice after cleanup was lost (T6)', async () => {

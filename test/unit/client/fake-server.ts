@@ -59,6 +59,8 @@ export class FakeSyncServer {
   poison: (m: Mutation) => string | null = () => null
   /** The next push dies when it reaches this seq; earlier mutations of the batch stay committed. */
   crashAtSeq: number | null = null
+  /** A server that takes only so many fresh mutations per request (answers the rest next time). */
+  maxPerPush = Infinity
   /** The acting user was deactivated: every mutation goes to quarantine, pull is refused. */
   userInactive = false
   private cookieCounter = 0
@@ -74,7 +76,9 @@ export class FakeSyncServer {
       if (m.seq !== client.lastSeq + 1 + i) throw new FakeSeqGap(client.lastSeq)
     })
     const results: MutationResult[] = []
+    let taken = 0
     for (const m of mutations) {
+      if (m.seq > client.lastSeq && taken++ >= this.maxPerPush) break
       if (m.seq <= client.lastSeq) {
         results.push(client.results.get(m.seq) ?? { seq: m.seq, status: 'applied' })
         continue

@@ -39,3 +39,12 @@ export async function setup(options: Partial<SyncEngineOptions> = {}): Promise<H
 }
 
 export const tick = (ms = 0) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Waits (polling) until `condition` holds; fails after `ms`. */
+export async function until(condition: () => boolean, ms = 2_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not reached')
+    await tick(1)
+  }
+}

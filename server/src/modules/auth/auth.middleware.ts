@@ -7,7 +7,8 @@ import { SESSION_COOKIE, sessionUser } from './auth.service'
 
 /** Resolves the session cookie to `c.var.user` (or null). Never rejects by itself. */
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
-  const allowInactive = c.req.path === '/api/sync/push'
+  // A deactivated user's device may still upload (into quarantine) and learn that it must wipe.
+  const allowInactive = c.req.path === '/api/sync/push' || c.req.path === '/api/sync/pull'
   c.set('user', sessionUser(c.var.deps, getCookie(c, SESSION_COOKIE), { allowInactive }))
   await next()
 })

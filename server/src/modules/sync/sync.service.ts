@@ -12,6 +12,12 @@ import { repScope, scopeIncludes } from '../scope/scope.service'
 import type { MutationContext } from './registry'
 
 export const PULL_PAGE_SIZE = 1000
+/** Oldest device schema the server still serves; older apps are asked to update. */
+export const MIN_SCHEMA_VERSION = 1
+
+function assertSchemaVersion(v: number): void {
+  if (v < MIN_SCHEMA_VERSION) throw new AppError(400, 'CLIENT_TOO_OLD')
+}
 const COOKIES_KEPT = 5
 
 /** Takes the next global rev inside the current write transaction. */
@@ -52,6 +58,7 @@ function ensureClient(db: Db, user: SessionUser, clientId: string, at: string) {
  */
 export function push(deps: Deps, user: SessionUser, req: PushRequest): PushResponse {
   const { db, clock } = deps
+  assertSchemaVersion(req.schemaVersion)
   const client = ensureClient(db, user, req.clientId, nowIso(clock))
   const mutations = [...req.mutations].sort((a, b) => a.seq - b.seq)
   let lastSeq = client.lastSeq
@@ -193,6 +200,8 @@ const put = (c: typeof customers.$inferSelect): PatchOp => ({ op: 'put', table: 
  */
 export function pull(deps: Deps, user: SessionUser, req: PullRequest): PullResponse {
   const { db, clock } = deps
+  if (!user.active) throw new AppError(403, 'USER_INACTIVE')
+  assertSchemaVersion(req.schemaVersion)
   const at = nowIso(clock)
   const client = ensureClient(db, user, req.clientId, at)
   const date = today(clock)

@@ -1,0 +1,7 @@
+export * from './database'
+export { getMeta, setMeta } from './meta'
+export { ensureDeviceState, resetDeviceIdentity, deviceKeyFor, type KeyValueStorage } from './device'
+export { openUserDb, deleteUserDb, canLogout, wipeDevice } from './session'
+export { LocalWriteError, toLocalWriteError, isQuotaError, type LocalWriteReason } from './errors'
+export { onLocalWrite } from './events'
+export { customerWords, foldText, queryWords, searchCustomers } from './words'

@@ -1,0 +1,68 @@
+import type { CustomerRow } from '../../../shared/schemas/customers'
+import type { FeldakteDb, LocalCustomer } from './database'
+
+const GERMAN: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' }
+
+/** Lower case, umlauts as ae/oe/ue/ss, other accents dropped: "Müller-Lüdenscheidt" → "mueller-luedenscheidt". */
+export function foldText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[äöüß]/g, (c) => GERMAN[c] ?? c)
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+}
+
+/** Same, but umlauts as plain vowels: what people type on a keyboard without them ("muller"). */
+function foldPlain(text: string): string {
+  return foldText(text.toLowerCase().replace(/ß/g, 'ss').normalize('NFD').replace(/[\u0300-\u036f]/g, ''))
+}
+
+const splitWords = (folded: string) => folded.split(/[^a-z0-9]+/).filter(Boolean)
+
+/** Digits of a phone number; +49/0049 also as the national form, so "0171…" finds "+49 171…". */
+function phoneWords(phone: string): string[] {
+  const digits = phone.replace(/\D/g, '')
+  if (!digits) return []
+  const national = digits.startsWith('0049') ? '0' + digits.slice(4) : phone.trim().startsWith('+49') ? '0' + digits.slice(2) : null
+  return national ? [digits, national] : [digits]
+}
+
+/** The multi-entry `words` index of a customer: name, city, phone and e-mail tokens. */
+export function customerWords(row: Pick<CustomerRow, 'firstName' | 'lastName' | 'city' | 'phone' | 'email'>): string[] {
+  const words = new Set<string>()
+  for (const text of [row.firstName, row.lastName, row.city]) {
+    if (!text) continue
+    for (const w of splitWords(foldText(text))) words.add(w)
+    for (const w of splitWords(foldPlain(text))) words.add(w)
+  }
+  if (row.phone) for (const w of phoneWords(row.phone)) words.add(w)
+  if (row.email) {
+    const email = row.email.trim().toLowerCase()
+    words.add(email)
+    for (const w of splitWords(foldText(email))) words.add(w)
+  }
+  return [...words]
+}
+
+/** Query words: each must be the start of one of a customer's words. A number-like query is one phone word. */
+export function queryWords(query: string): string[] {
+  const trimmed = query.trim()
+  if (/^[+\d][\d\s/()-]*$/.test(trimmed) && /\d/.test(trimmed)) return phoneWords(trimmed).slice(-1)
+  if (trimmed.includes('@')) return [trimmed.toLowerCase()]
+  return [...new Set(splitWords(foldText(trimmed)))]
+}
+
+/** On-device search over the `words` index, sorted by name. */
+export async function searchCustomers(db: FeldakteDb, query: string, limit = 50): Promise<LocalCustomer[]> {
+  const words = queryWords(query).sort((a, b) => b.length - a.length)
+  const [first, ...rest] = words
+  if (!first) return []
+  const rows = await db.customers
+    .where('words')
+    .startsWith(first)
+    .distinct()
+    .filter((c) => rest.every((w) => c.words.some((cw) => cw.startsWith(w))))
+    .toArray()
+  rows.sort((a, b) => a.lastName.localeCompare(b.lastName, 'de') || a.firstName.localeCompare(b.firstName, 'de'))
+  return rows.slice(0, limit)
+}
