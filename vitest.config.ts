@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+
+const alias = { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) }
 
 export default defineConfig({
   test: {
@@ -6,6 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          alias,
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
         },
@@ -13,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          alias,
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
         },
