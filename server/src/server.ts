@@ -9,6 +9,7 @@ import { systemClock } from './lib/clock'
 import { createDeps } from './deps'
 import { pruneSessions } from './modules/auth/auth.service'
 import { ensureAdmin } from './modules/org/bootstrap'
+import { ensureCustomerSearch } from './modules/customers/customer-search.service'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -27,6 +28,8 @@ export async function startServer(env: Env = parseEnv(), beforeListen?: (db: Db)
     logger.info('admin created', { email: created.email })
   }
   pruneSessions(deps)
+  const indexed = ensureCustomerSearch(db)
+  if (indexed) logger.info('customer search index built', { customers: indexed })
   await beforeListen?.(db)
 
   const app = createApp(deps, { clientDist: path.resolve(repoRoot, env.CLIENT_DIST) })

@@ -5,6 +5,7 @@ import { branches, careerLevels } from '../db/schema'
 import type { Db } from '../db/client'
 import { inTx } from '../lib/tx'
 import { invalidateOrg } from '../modules/scope/hierarchy'
+import { searchDocument } from '../modules/customers/customer-search.service'
 import { CITIES, FIRST_NAMES, LAST_NAMES, STREETS, pick, seededRandom } from './names'
 
 export interface GeneratedOrg {
@@ -130,6 +131,7 @@ export function generateCustomers(db: Db, repIds: string[], perRep: number | ((r
     `INSERT INTO customers (id, first_name, last_name, birth_date, phone, email, street, zip, city, owner_rep_id, branch_id, created_by, created_at, updated_at, rev)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
+  const insertSearch = db.$client.prepare('INSERT INTO customer_search (rowid, words, phonetic) VALUES (?, ?, ?)')
   const bumpRev = db.$client.prepare(
     'INSERT INTO sync_rev (id, rev) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET rev = rev + excluded.rev RETURNING rev',
   )
@@ -149,10 +151,10 @@ export function generateCustomers(db: Db, repIds: string[], perRep: number | ((r
         const day = String(1 + Math.floor(random() * 28)).padStart(2, '0')
         const phone = `01${5 + Math.floor(random() * 3)}${Math.floor(random() * 10)} ${Math.floor(1_000_000 + random() * 8_999_999)}`
         const mail = random() < 0.7 ? `${first}.${last}${Math.floor(random() * 100)}@example.de`.toLowerCase().replace(/[^a-z0-9.@-]/g, '') : null
-        insert.run(
-          uuidv7(), first, last, `${year}-${month}-${day}`, phone, mail,
-          `${pick(random, STREETS)} ${1 + Math.floor(random() * 120)}`, zip, city, repId, branchId, repId, now, now, ++rev,
-        )
+        const street = `${pick(random, STREETS)} ${1 + Math.floor(random() * 120)}`
+        const { lastInsertRowid } = insert.run(uuidv7(), first, last, `${year}-${month}-${day}`, phone, mail, street, zip, city, repId, branchId, repId, now, now, ++rev)
+        const doc = searchDocument({ firstName: first, lastName: last, email: mail, phone, city, zip, street })
+        insertSearch.run(lastInsertRowid, doc.words, doc.phonetic)
         total++
       }
     })

@@ -17,6 +17,7 @@ import type { Tx } from '../../lib/tx'
 import { orgSnapshot } from '../scope/hierarchy'
 import { canSeeRep } from '../scope/scope.service'
 import type { MutationContext, MutationHandler } from '../sync/registry'
+import { indexCustomer } from './customer-search.service'
 
 const columnOf: Record<CustomerEditableField, keyof typeof customers.$inferInsert> = {
   firstName: 'firstName',
@@ -74,6 +75,7 @@ export const createCustomer: MutationHandler<CreateCustomerArgs> = {
         rev: ctx.rev,
       })
       .run()
+    indexCustomer(tx, args.id)
     return { touchedRepIds: [ownerRepId] }
   },
 }
@@ -115,7 +117,10 @@ export const updateCustomer: MutationHandler<UpdateCustomerArgs> = {
         })
         .run()
     }
-    if (Object.keys(patch).length) tx.update(customers).set({ ...patch, updatedAt: at, rev: ctx.rev }).where(eq(customers.id, c.id)).run()
+    if (Object.keys(patch).length) {
+      tx.update(customers).set({ ...patch, updatedAt: at, rev: ctx.rev }).where(eq(customers.id, c.id)).run()
+      indexCustomer(tx, c.id)
+    }
     return { touchedRepIds: [c.ownerRepId] }
   },
 }

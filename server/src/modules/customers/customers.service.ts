@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import type { CustomerRow } from '../../../../shared/schemas'
 import { customerFieldHistory, customers, users } from '../../db/schema'
 import type { DbOrTx } from '../../lib/tx'
 import { notFound } from '../../lib/errors'
 import { repScope, scopeIncludes, type Actor } from '../scope/scope.service'
 import { customerRow } from '../sync/sync.service'
+import { buildMatch, searchCustomerIds } from './customer-search.service'
 
 /** SQL condition "owner is in the actor's read scope"; undefined when the actor sees everything. */
 function scopeCondition(db: DbOrTx, actor: Actor, date: string): SQL | undefined | false {
@@ -14,25 +15,21 @@ function scopeCondition(db: DbOrTx, actor: Actor, date: string): SQL | undefined
   return sql`${customers.ownerRepId} IN (SELECT value FROM json_each(${JSON.stringify([...scope.repIds])}))`
 }
 
-/** Server-paged customer list for back office and admin (and reps online): scope first, then search. */
+/** Server-paged customer list for back office and admin (and reps online): scope first, then full-text and phonetic search. */
 export function listCustomers(db: DbOrTx, actor: Actor, date: string, q: { q?: string; page: number; pageSize: number }) {
   const cond = scopeCondition(db, actor, date)
   if (cond === false) return { items: [] as (CustomerRow & { ownerName: string })[], total: 0 }
-  const filters: (SQL | undefined)[] = [isNull(customers.deletedAt), cond]
-  const term = q.q?.trim()
-  if (term) {
-    const pattern = `%${term.replace(/[%_\\]/g, (m) => `\\${m}`)}%`
-    filters.push(
-      or(
-        sql`${customers.lastName} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${customers.firstName} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${customers.city} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${customers.email} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${customers.phone} LIKE ${pattern} ESCAPE '\\'`,
-      ),
+  const match = q.q ? buildMatch(q.q) : null
+  if (match) {
+    const { ids, total } = searchCustomerIds(db, match, cond, q.pageSize, (q.page - 1) * q.pageSize)
+    if (!ids.length) return { items: [], total }
+    const byId = new Map(
+      db.select({ c: customers, ownerName: users.name }).from(customers).innerJoin(users, eq(users.id, customers.ownerRepId)).where(inArray(customers.id, ids)).all().map((r) => [r.c.id, r]),
     )
+    const rows = ids.map((id) => byId.get(id)!).filter(Boolean)
+    return { items: rows.map((r) => ({ ...customerRow(r.c), ownerName: r.ownerName })), total }
   }
-  const where = and(...filters)
+  const where = and(isNull(customers.deletedAt), cond)
   const total = db.select({ n: sql<number>`count(*)` }).from(customers).where(where).get()?.n ?? 0
   const rows = db
     .select({ c: customers, ownerName: users.name })
