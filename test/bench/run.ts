@@ -16,6 +16,7 @@ import { repScope } from '../../server/src/modules/scope/scope.service'
 import { hashPassword } from '../../server/src/lib/password'
 import { berlinDate } from '../../shared/dates'
 import { benchPull, benchPushAndPoke } from './sync'
+import { benchSearch } from './search'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 type Row = { metric: string; value: string; target: string; ok: boolean }
@@ -122,6 +123,7 @@ benchBundle()
 await benchStartup()
 await benchPull(rows)
 await benchPushAndPoke(rows, root)
+await benchSearch(rows)
 
 const w = Math.max(...rows.map((r) => r.metric.length))
 console.log(`\n${'Messung'.padEnd(w)} | ${'Wert'.padStart(12)} | ${'Ziel'.padEnd(10)} | ok`)
