@@ -75,6 +75,9 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,
+        // The first worker takes over the open page at once, so a rep who goes offline right after
+        // the first sign-in can still open lazily loaded screens. Updates still wait for "Neu laden".
+        clientsClaim: true,
         // Deliberately no runtimeCaching: customer data must never land in service-worker caches.
         runtimeCaching: [],
       },

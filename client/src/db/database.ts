@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie'
 import type { CustomerRow } from '../../../shared/schemas/customers'
+import { customerNameKey } from './words'
 
 /**
  * A customer as the device stores it: the server's row, search words, and, while this device has
@@ -7,6 +8,8 @@ import type { CustomerRow } from '../../../shared/schemas/customers'
  */
 export interface LocalCustomer extends CustomerRow {
   words: string[]
+  /** Name order (see customerNameKey): lists and broad searches walk this index. */
+  nameKey: string
   pending?: { base: CustomerRow | null }
 }
 
@@ -86,6 +89,17 @@ export class FeldakteDb extends Dexie {
       meta: 'key',
       quarantine: 'id, seq, rejectedAt',
     })
+    // Lists sorted by name without reading every row.
+    this.version(2)
+      .stores({ customers: 'id, lastName, ownerRepId, *words, nameKey' })
+      .upgrade((tx) =>
+        tx
+          .table<LocalCustomer>('customers')
+          .toCollection()
+          .modify((c) => {
+            c.nameKey = customerNameKey(c)
+          }),
+      )
   }
 
   /** The Dexie tables of the synced cache, for transactions over all of them. */

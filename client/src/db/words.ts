@@ -52,17 +52,38 @@ export function queryWords(query: string): string[] {
   return [...new Set(splitWords(foldText(trimmed)))]
 }
 
-/** On-device search over the `words` index, sorted by name. */
+/**
+ * Sort key of the name order, last name first: case and accents ignored and umlauts as their base
+ * letter ("Özdemir" with the O's), as German lists sort. Stored as an index on each customer.
+ */
+export function customerNameKey(row: Pick<CustomerRow, 'firstName' | 'lastName'>): string {
+  return `${foldPlain(row.lastName.trim())}\u0000${foldPlain(row.firstName.trim())}`
+}
+
+const byNameKey = (a: LocalCustomer, b: LocalCustomer) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : a.id < b.id ? -1 : 1)
+
+/**
+ * On-device search over the `words` index, sorted by name. A selective query loads its matches
+ * and sorts them; a broad one (a letter or two, thousands of candidates) walks the name index
+ * by key only and loads just the first matches, so the first keystrokes stay fast.
+ */
 export async function searchCustomers(db: FeldakteDb, query: string, limit = 50): Promise<LocalCustomer[]> {
   const words = queryWords(query).sort((a, b) => b.length - a.length)
-  const [first, ...rest] = words
+  const [first] = words
   if (!first) return []
-  const rows = await db.customers
-    .where('words')
-    .startsWith(first)
-    .distinct()
-    .filter((c) => rest.every((w) => c.words.some((cw) => cw.startsWith(w))))
-    .toArray()
-  rows.sort((a, b) => a.lastName.localeCompare(b.lastName, 'de') || a.firstName.localeCompare(b.firstName, 'de'))
-  return rows.slice(0, limit)
+  const matches = (c: LocalCustomer | undefined): c is LocalCustomer => !!c && words.every((w) => c.words.some((cw) => cw.startsWith(w)))
+  const candidates = new Set(await db.customers.where('words').startsWith(first).primaryKeys())
+  if (candidates.size <= BROAD) {
+    const rows = (await db.customers.bulkGet([...candidates])).filter(matches)
+    return rows.sort(byNameKey).slice(0, limit)
+  }
+  const ordered = (await db.customers.orderBy('nameKey').primaryKeys()).filter((id) => candidates.has(id))
+  const found: LocalCustomer[] = []
+  for (let i = 0; i < ordered.length && found.length < limit; i += limit) {
+    found.push(...(await db.customers.bulkGet(ordered.slice(i, i + limit))).filter(matches))
+  }
+  return found.slice(0, limit)
 }
+
+/** Above this many candidates, loading them all costs more than walking the name index. */
+const BROAD = 400

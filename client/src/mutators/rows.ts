@@ -1,17 +1,17 @@
 import type { CustomerRow } from '../../../shared/schemas/customers'
 import type { LocalCustomer } from '../db/database'
-import { customerWords } from '../db/words'
+import { customerNameKey, customerWords } from '../db/words'
 import type { MutatorTx, RowKey } from './types'
 
 /** The device's form of a server row: search words added, pending base kept when given. */
 export function localCustomer(row: CustomerRow, pending?: LocalCustomer['pending']): LocalCustomer {
-  const local: LocalCustomer = { ...row, words: customerWords(row) }
+  const local: LocalCustomer = { ...row, words: customerWords(row), nameKey: customerNameKey(row) }
   if (pending) local.pending = pending
   return local
 }
 
 export function customerRowOf(local: LocalCustomer): CustomerRow {
-  const { words: _words, pending: _pending, ...row } = local
+  const { words: _words, nameKey: _nameKey, pending: _pending, ...row } = local
   return row
 }
 

@@ -10,6 +10,16 @@ export const router = createRouter({
     { path: '/anmelden', name: 'login', component: () => import('../views/auth/LoginView.vue'), meta: { public: true, title: 'Anmelden' } },
     { path: '/passwort', name: 'password', component: () => import('../views/auth/PasswordChangeView.vue'), meta: { title: 'Passwort ändern' } },
     { path: '/', name: 'home', component: () => import('../views/home/HomeView.vue'), meta: { title: 'Start' } },
+    { path: '/kunden', name: 'customers', component: () => import('../views/customers/CustomerListView.vue'), meta: { title: 'Kunden' } },
+    { path: '/kunden/neu', name: 'customer-new', component: () => import('../views/customers/CustomerCreateView.vue'), meta: { title: 'Neuer Kunde' } },
+    {
+      path: '/kunden/:id',
+      name: 'customer',
+      component: () => import('../views/customers/CustomerDetailView.vue'),
+      props: true,
+      meta: { title: 'Kunde' },
+    },
+    { path: '/synchronisation', name: 'sync', component: () => import('../views/sync/SyncView.vue'), meta: { title: 'Synchronisation' } },
     { path: '/struktur', name: 'structure', component: () => import('../views/structure/StructureView.vue'), meta: { title: 'Struktur' } },
     { path: '/verwaltung', redirect: { name: 'admin-users' } },
     {
@@ -72,11 +82,12 @@ router.beforeEach(async (to) => {
 })
 
 let firstNavigation = true
-router.afterEach((to, _from, failure) => {
+router.afterEach((to, from, failure) => {
   if (failure) return
   document.title = to.meta.title ? `${to.meta.title} – Feldakte` : 'Feldakte'
   // Screen readers: after a client-side navigation, start reading at the new page's content.
-  if (!firstNavigation) void nextTick(() => document.getElementById('main')?.focus({ preventScroll: true }))
+  // Not when only the query changed (a search box writing its text to the URL keeps its focus).
+  if (!firstNavigation && to.path !== from.path) void nextTick(() => document.getElementById('main')?.focus({ preventScroll: true }))
   firstNavigation = false
 })
 

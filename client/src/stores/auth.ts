@@ -42,6 +42,8 @@ export const useAuthStore = defineStore('auth', () => {
   const unreachableReason = ref<string | null>(null)
   /** Signed in from the offline copy; the server confirms the session once it is reachable. */
   const unverified = ref(false)
+  /** Why the app signed the user out by itself (e.g. deactivated); the sign-in page shows it. */
+  const signOutNotice = ref<string | null>(null)
   let pending: Promise<void> | null = null
 
   const isAdmin = computed(() => me.value?.role === 'admin')
@@ -91,6 +93,7 @@ export const useAuthStore = defineStore('auth', () => {
     me.value = await api.post<Me>('/auth/login', input)
     status.value = 'authenticated'
     sessionExpired.value = false
+    signOutNotice.value = null
   }
 
   async function logout(): Promise<void> {
@@ -98,6 +101,22 @@ export const useAuthStore = defineStore('auth', () => {
       await api.post<Ok>('/auth/logout')
     } finally {
       reset()
+    }
+  }
+
+  /**
+   * Signs out on the app's own initiative with a notice for the sign-in page. The server call may
+   * fail (offline, or a session the server already ended); this device is signed out either way.
+   */
+  async function signOutWithNotice(notice: string): Promise<void> {
+    try {
+      await api.post<Ok>('/auth/logout')
+    } catch {
+      // See above: nothing to do.
+    } finally {
+      reset()
+      sessionExpired.value = false
+      signOutNotice.value = notice
     }
   }
 
@@ -118,10 +137,33 @@ export const useAuthStore = defineStore('auth', () => {
   }
   onSessionProblem(handlers)
 
+  /** A 401 seen outside api.ts (the sync engine's own requests). */
+  function sessionEnded(): void {
+    handlers.unauthenticated()
+  }
+
   watch(me, rememberMe)
   window.addEventListener('online', () => {
     if (unverified.value) void fetchMe()
   })
 
-  return { me, status, sessionExpired, unreachableReason, unverified, isAdmin, roleLabel, mustChangePassword, ensureLoaded, fetchMe, login, logout, changePassword, reset }
+  return {
+    me,
+    status,
+    sessionExpired,
+    unreachableReason,
+    unverified,
+    signOutNotice,
+    isAdmin,
+    roleLabel,
+    mustChangePassword,
+    ensureLoaded,
+    fetchMe,
+    login,
+    logout,
+    signOutWithNotice,
+    sessionEnded,
+    changePassword,
+    reset,
+  }
 })

@@ -72,14 +72,22 @@ export class OutboxGapError extends SyncError {
   }
 }
 
-/** An answer that does not fit the protocol (other 4xx, unparsable body). Retried later, never skipped. */
+/**
+ * An answer that does not fit the protocol (other 4xx, unparsable body). Retried later, never
+ * skipped. CLIENT_TOO_OLD (the server no longer serves this app version) cannot pass by retrying:
+ * its message asks for the reload that brings the update; the outbox is kept for the new version.
+ */
 export class ProtocolError extends SyncError {
   readonly kind = 'protocol' as const
   constructor(
     readonly status: number,
     readonly code?: string,
   ) {
-    super('Der Server hat unerwartet geantwortet. Die Änderungen bleiben auf dem Gerät gespeichert; ein neuer Versuch folgt automatisch.')
+    super(
+      code === 'CLIENT_TOO_OLD'
+        ? ERROR_MESSAGES.CLIENT_TOO_OLD
+        : 'Der Server hat unerwartet geantwortet. Die Änderungen bleiben auf dem Gerät gespeichert; ein neuer Versuch folgt automatisch.',
+    )
     this.name = 'ProtocolError'
   }
 }

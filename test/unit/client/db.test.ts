@@ -13,7 +13,7 @@ describe('openUserDb', () => {
     const db = await openUserDb(userId, { storage })
     expect(db.name).toBe(`feldakte-${userId}`)
     expect(db.tables.map((t) => t.name).sort()).toEqual(['customers', 'meta', 'outbox', 'quarantine'])
-    expect(db.customers.schema.indexes.map((i) => i.name).sort()).toEqual(['lastName', 'ownerRepId', 'words'])
+    expect(db.customers.schema.indexes.map((i) => i.name).sort()).toEqual(['lastName', 'nameKey', 'ownerRepId', 'words'])
     expect(db.customers.schema.idxByName.words?.multi).toBe(true)
     const clientId = await getMeta(db, 'clientId')
     expect(clientId).toMatch(UUID_RE)

@@ -89,6 +89,19 @@ describe('updateCustomer', () => {
     expect((error as LocalWriteError).reason).toBe('not-found')
   })
 
+  it('queues an edit or reassignment of a customer the device does not hold (back office) without a local row', async () => {
+    await open()
+    const id = uuidv7()
+    const owner = uuidv7()
+    await mutate(db, 'updateCustomer', { id, changes: { city: { from: 'Köln', to: 'Bonn' } } })
+    await reassignCustomer(db, id, owner)
+    expect(await db.customers.count()).toBe(0)
+    expect((await db.outbox.toArray()).map((e) => [e.name, e.args])).toEqual([
+      ['updateCustomer', { id, changes: { city: { from: 'Köln', to: 'Bonn' } } }],
+      ['reassignCustomer', { id, ownerRepId: owner }],
+    ])
+  })
+
   it('reassigns locally and queues the intent', async () => {
     await open()
     const { id } = await createCustomer(db, { firstName: 'Erika', lastName: 'Mustermann' })
