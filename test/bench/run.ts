@@ -17,6 +17,8 @@ import { hashPassword } from '../../server/src/lib/password'
 import { berlinDate } from '../../shared/dates'
 import { benchPull, benchPushAndPoke } from './sync'
 import { benchSearch } from './search'
+import { benchInitialSync } from './initial-sync'
+import { benchSimulation } from './simulation'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 type Row = { metric: string; value: string; target: string; ok: boolean }
@@ -123,7 +125,9 @@ benchBundle()
 await benchStartup()
 await benchPull(rows)
 await benchPushAndPoke(rows, root)
+await benchInitialSync(rows, root)
 await benchSearch(rows)
+await benchSimulation(rows)
 
 const w = Math.max(...rows.map((r) => r.metric.length))
 console.log(`\n${'Messung'.padEnd(w)} | ${'Wert'.padStart(12)} | ${'Ziel'.padEnd(10)} | ok`)
