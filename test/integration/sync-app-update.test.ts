@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { EntityTable } from 'dexie'
@@ -92,7 +92,9 @@ describe('app update with a non-empty outbox (T14)', () => {
     await createCustomer(oldTab, { firstName: 'Alt', lastName: 'Version' })
     const NextAppDb = nextAppVersion(oldTab.verno)
     const db = new NextAppDb(rep.id)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}) // Dexie reports the upgrade it makes way for
     await db.open() // the old tab's connection is closed for the upgrade
+    warn.mockRestore()
     await ensureDeviceState(db, storage)
     // The old page is still open (registerType 'prompt': no forced reload) and the user saves once more.
     const later = await createCustomer(oldTab, { firstName: 'Noch', lastName: 'Gespeichert' })

@@ -93,7 +93,7 @@ export interface SimConfig {
   webLocks: boolean
 }
 
-export const DEFAULT_STEPS = 16
+export const DEFAULT_STEPS = 20
 
 /** The configuration of a seed: derived from the seed alone, so a seed number reproduces a run. */
 export function configFor(seed: number, overrides: Partial<SimConfig> = {}): SimConfig {
