@@ -4,8 +4,28 @@ import { customerFieldHistory, customers, users } from '../../db/schema'
 import type { DbOrTx } from '../../lib/tx'
 import { notFound } from '../../lib/errors'
 import { repScope, scopeIncludes, type Actor } from '../scope/scope.service'
-import { customerRow } from '../sync/sync.service'
 import { buildMatch, searchCustomerIds } from './customer-search.service'
+
+/** The customer as pull sends it and the API answers it. */
+export function customerRow(c: typeof customers.$inferSelect): CustomerRow {
+  return {
+    id: c.id,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    birthDate: c.birthDate,
+    phone: c.phone,
+    email: c.email,
+    street: c.street,
+    zip: c.zip,
+    city: c.city,
+    ownerRepId: c.ownerRepId,
+    branchId: c.branchId,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  }
+}
+
+const toListItem = (r: { c: typeof customers.$inferSelect; ownerName: string }) => ({ ...customerRow(r.c), ownerName: r.ownerName })
 
 /** SQL condition "owner is in the actor's read scope"; undefined when the actor sees everything. */
 function scopeCondition(db: DbOrTx, actor: Actor, date: string): SQL | undefined | false {
@@ -27,7 +47,7 @@ export function listCustomers(db: DbOrTx, actor: Actor, date: string, q: { q?: s
       db.select({ c: customers, ownerName: users.name }).from(customers).innerJoin(users, eq(users.id, customers.ownerRepId)).where(inArray(customers.id, ids)).all().map((r) => [r.c.id, r]),
     )
     const rows = ids.map((id) => byId.get(id)!).filter(Boolean)
-    return { items: rows.map((r) => ({ ...customerRow(r.c), ownerName: r.ownerName })), total }
+    return { items: rows.map(toListItem), total }
   }
   const where = and(isNull(customers.deletedAt), cond)
   const total = db.select({ n: sql<number>`count(*)` }).from(customers).where(where).get()?.n ?? 0
@@ -40,7 +60,7 @@ export function listCustomers(db: DbOrTx, actor: Actor, date: string, q: { q?: s
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize)
     .all()
-  return { items: rows.map((r) => ({ ...customerRow(r.c), ownerName: r.ownerName })), total }
+  return { items: rows.map(toListItem), total }
 }
 
 /** One customer, if the actor may see it; otherwise it does not exist for them (404). */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
-import type { CustomerRow } from '../../../../shared/schemas'
 import type { MutationResult, PatchOp, PullRequest, PullResponse, PushRequest, PushResponse } from '../../../../shared/schemas'
 import { customers, quarantine, syncClients, syncCookies, syncMutations, syncRev, syncScopes } from '../../db/schema'
 import type { Db } from '../../db/client'
@@ -9,6 +8,7 @@ import { nowIso, today } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
 import { inTx, type DbOrTx, type Tx } from '../../lib/tx'
 import { repScope, scopeIncludes } from '../scope/scope.service'
+import { customerRow } from '../customers/customers.service'
 import type { MutationContext } from './registry'
 
 export const PULL_PAGE_SIZE = 1000
@@ -171,24 +171,6 @@ export function deviceExtent(db: DbOrTx, user: SessionUser, date: string): strin
 
 function scopeHash(repIds: string[]): string {
   return createHash('sha256').update(repIds.join(',')).digest('base64url').slice(0, 32)
-}
-
-export function customerRow(c: typeof customers.$inferSelect): CustomerRow {
-  return {
-    id: c.id,
-    firstName: c.firstName,
-    lastName: c.lastName,
-    birthDate: c.birthDate,
-    phone: c.phone,
-    email: c.email,
-    street: c.street,
-    zip: c.zip,
-    city: c.city,
-    ownerRepId: c.ownerRepId,
-    branchId: c.branchId,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-  }
 }
 
 const put = (c: typeof customers.$inferSelect): PatchOp => ({ op: 'put', table: 'customers', id: c.id, row: { ...customerRow(c) } })
