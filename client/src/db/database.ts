@@ -1,5 +1,8 @@
 import Dexie, { type EntityTable } from 'dexie'
+import type { ConsentRow } from '../../../shared/schemas/consents'
 import type { CustomerRow } from '../../../shared/schemas/customers'
+import type { RelationRow, RelationTypeRow } from '../../../shared/schemas/household'
+import type { NoteRow } from '../../../shared/schemas/notes'
 import { customerNameKey } from './words'
 
 /**
@@ -12,6 +15,11 @@ export interface LocalCustomer extends CustomerRow {
   nameKey: string
   pending?: { base: CustomerRow | null }
 }
+
+/** A row of a rep-owned child table; `pending` as on customers. */
+export type LocalRelation = RelationRow & { pending?: { base: RelationRow | null } }
+export type LocalConsent = ConsentRow & { pending?: { base: ConsentRow | null } }
+export type LocalNote = NoteRow & { pending?: { base: NoteRow | null } }
 
 /** A mutation recorded on the device, waiting for the server's answer. */
 export interface OutboxEntry {
@@ -55,7 +63,7 @@ export interface MetaRow {
 }
 
 /** Tables filled by pull: a cache that may be cleared and pulled again at any time. */
-export const SYNCED_TABLES = ['customers'] as const
+export const SYNCED_TABLES = ['customers', 'relations', 'consents', 'notes', 'relationTypes'] as const
 export type SyncedTableName = (typeof SYNCED_TABLES)[number]
 
 /** How this database came up: a fresh client id after an eviction means a full resync. */
@@ -75,6 +83,11 @@ export const dbNameFor = (userId: string): string => `feldakte-${userId}`
  */
 export class FeldakteDb extends Dexie {
   declare customers: EntityTable<LocalCustomer, 'id'>
+  declare relations: EntityTable<LocalRelation, 'id'>
+  declare consents: EntityTable<LocalConsent, 'id'>
+  declare notes: EntityTable<LocalNote, 'id'>
+  /** Reference data from the server, never changed on the device. */
+  declare relationTypes: EntityTable<RelationTypeRow, 'code'>
   declare outbox: EntityTable<OutboxEntry, 'seq'>
   declare meta: EntityTable<MetaRow, 'key'>
   declare quarantine: EntityTable<QuarantineEntry, 'id'>
@@ -100,6 +113,22 @@ export class FeldakteDb extends Dexie {
             c.nameKey = customerNameKey(c)
           }),
       )
+    // The customer file: new row shape (contact lists), household, consents, notes. The cached
+    // customers are dropped and pulled again in the new shape; the outbox stays.
+    this.version(3)
+      .stores({
+        relations: 'id, customerId, relatedCustomerId',
+        consents: 'id, customerId',
+        notes: 'id, customerId, followUpOn',
+        relationTypes: 'code',
+      })
+      .upgrade(async (tx) => {
+        await tx.table('customers').clear()
+        await tx.table('meta').bulkPut([
+          { key: 'cookie', value: null },
+          { key: 'initialSyncComplete', value: false },
+        ])
+      })
   }
 
   /** The Dexie tables of the synced cache, for transactions over all of them. */

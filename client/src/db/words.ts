@@ -27,17 +27,21 @@ function phoneWords(phone: string): string[] {
   return national ? [digits, national] : [digits]
 }
 
-/** The multi-entry `words` index of a customer: name, city, phone and e-mail tokens. */
-export function customerWords(row: Pick<CustomerRow, 'firstName' | 'lastName' | 'city' | 'phone' | 'email'>): string[] {
+/** The multi-entry `words` index of a customer: name, customer number, city, phone and e-mail tokens. */
+export function customerWords(row: Pick<CustomerRow, 'firstName' | 'lastName' | 'birthName' | 'customerNo' | 'addresses' | 'phones' | 'emails' | 'tags'>): string[] {
   const words = new Set<string>()
-  for (const text of [row.firstName, row.lastName, row.city]) {
+  for (const text of [row.firstName, row.lastName, row.birthName, ...row.addresses.map((a) => a.city), ...row.tags]) {
     if (!text) continue
     for (const w of splitWords(foldText(text))) words.add(w)
     for (const w of splitWords(foldPlain(text))) words.add(w)
   }
-  if (row.phone) for (const w of phoneWords(row.phone)) words.add(w)
-  if (row.email) {
-    const email = row.email.trim().toLowerCase()
+  if (row.customerNo) {
+    words.add(row.customerNo.toLowerCase())
+    for (const w of splitWords(row.customerNo.toLowerCase())) words.add(w)
+  }
+  for (const p of row.phones) for (const w of phoneWords(p.number)) words.add(w)
+  for (const e of row.emails) {
+    const email = e.address.trim().toLowerCase()
     words.add(email)
     for (const w of splitWords(foldText(email))) words.add(w)
   }

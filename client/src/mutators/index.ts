@@ -19,6 +19,6 @@ export { createCustomer, updateCustomer, reassignCustomer, type CreateCustomerIn
 export { MutationArgsError, UnknownMutatorError, type ArgsIssue } from './errors'
 export { runMutation } from './mutate'
 export { replay, rebaseAfterPull, settlePushed, keysOf } from './rebase'
-export { writePendingCustomer, localCustomer, customerRowOf } from './rows'
+export { writePendingCustomer, writePending, localCustomer, customerRowOf, toLocal, serverRowOf } from './rows'
 export type { Mutator, MutationReceipt, LocalContext, RowKey, MutatorTx } from './types'
 export { defineMutator } from './types'

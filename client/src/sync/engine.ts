@@ -1,11 +1,10 @@
 import { ERROR_MESSAGES } from '../../../shared/errors'
 import { SYNC_SCHEMA_VERSION, type PatchOp, type PullResponse, type PushResponse } from '../../../shared/schemas/sync'
-import type { CustomerRow } from '../../../shared/schemas/customers'
 import { SYNCED_TABLES, type FeldakteDb, type OutboxEntry, type SyncedTableName } from '../db/database'
 import { defaultStorage, ensureDeviceState, type KeyValueStorage } from '../db/device'
 import { getMeta, setMeta } from '../db/meta'
 import { rebaseAfterPull, rowKeyString, settlePushed } from '../mutators/rebase'
-import { localCustomer } from '../mutators/rows'
+import { toLocal } from '../mutators/rows'
 import { ForbiddenError, OutboxGapError, ProtocolError, SeqGapError, toSyncFailure, type SyncFailure } from './errors'
 import { browserLocks, withLock, type LockManagerLike } from './lock'
 import type { SyncTransport } from './transport'
@@ -271,8 +270,9 @@ export class SyncEngine {
       let run: { table: SyncedTableName; op: 'put' | 'del'; items: PatchOp[] } | null = null
       const flush = async () => {
         if (!run) return
-        const table = db[run.table]
-        if (run.op === 'put') await table.bulkPut(run.items.map((op) => localCustomer((op as { row: unknown }).row as CustomerRow)))
+        const name = run.table
+        const table = db[name] as unknown as { bulkPut(rows: unknown[]): Promise<unknown>; bulkDelete(ids: string[]): Promise<void> }
+        if (run.op === 'put') await table.bulkPut(run.items.map((op) => toLocal(name, (op as { row: Record<string, unknown> }).row)))
         else await table.bulkDelete(run.items.map((op) => (op as { id: string }).id))
         run = null
       }

@@ -3,45 +3,40 @@ import { koelnerPhonetik, phoneticKeys } from '../../../../shared/phonetic'
 import { customers } from '../../db/schema'
 import type { DbOrTx } from '../../lib/tx'
 
-type SearchFields = Pick<typeof customers.$inferSelect, 'firstName' | 'lastName' | 'email' | 'phone' | 'city' | 'zip' | 'street'>
+type SearchFields = Pick<typeof customers.$inferSelect, 'customerNo' | 'firstName' | 'lastName' | 'birthName' | 'emails' | 'phones' | 'addresses' | 'tags'>
 
 /** What the full-text index holds for a customer: words, phone digits, and phonetic codes of the names. */
 export function searchDocument(c: SearchFields): { words: string; phonetic: string } {
-  const digits = c.phone ? c.phone.replace(/\D/g, '') : ''
-  const words = [c.firstName, c.lastName, c.email, c.phone, digits, c.city, c.zip, c.street].filter(Boolean).join(' ')
-  const phonetic = phoneticKeys(`${c.firstName} ${c.lastName}`).map((k) => `p${k}`).join(' ')
+  const phones = c.phones.flatMap((p) => [p.number, p.number.replace(/\D/g, '')])
+  const places = c.addresses.flatMap((a) => [a.city, a.zip, a.street])
+  const words = [c.customerNo, c.firstName, c.lastName, c.birthName, ...c.emails.map((e) => e.address), ...phones, ...places, ...c.tags].filter(Boolean).join(' ')
+  const phonetic = phoneticKeys(`${c.firstName} ${c.lastName} ${c.birthName ?? ''}`).map((k) => `p${k}`).join(' ')
   return { words, phonetic }
-}
-
-interface IndexRow {
-  rowid: number
-  first_name: string
-  last_name: string
-  email: string | null
-  phone: string | null
-  city: string | null
-  zip: string | null
-  street: string | null
-  deleted_at: string | null
 }
 
 /** Re-indexes one customer inside the caller's transaction (deleted customers leave the index). */
 export function indexCustomer(db: DbOrTx, id: string): void {
-  const row = db.get<IndexRow | undefined>(
-    sql`SELECT rowid, first_name, last_name, email, phone, city, zip, street, deleted_at FROM ${customers} WHERE id = ${id}`,
-  )
+  const row = db
+    .select({
+      rowid: sql<number>`${customers}.rowid`,
+      customerNo: customers.customerNo,
+      firstName: customers.firstName,
+      lastName: customers.lastName,
+      birthName: customers.birthName,
+      emails: customers.emails,
+      phones: customers.phones,
+      addresses: customers.addresses,
+      tags: customers.tags,
+      deletedAt: customers.deletedAt,
+      pseudonymisedAt: customers.pseudonymisedAt,
+    })
+    .from(customers)
+    .where(sql`${customers.id} = ${id}`)
+    .get()
   if (!row) return
   db.run(sql`DELETE FROM customer_search WHERE rowid = ${row.rowid}`)
-  if (row.deleted_at) return
-  const doc = searchDocument({
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phone: row.phone,
-    city: row.city,
-    zip: row.zip,
-    street: row.street,
-  })
+  if (row.deletedAt) return
+  const doc = searchDocument(row)
   db.run(sql`INSERT INTO customer_search (rowid, words, phonetic) VALUES (${row.rowid}, ${doc.words}, ${doc.phonetic})`)
 }
 

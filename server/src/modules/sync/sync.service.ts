@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import type { MutationResult, PatchOp, PullRequest, PullResponse, PushRequest, PushResponse } from '../../../../shared/schemas'
-import { customers, quarantine, syncClients, syncCookies, syncMutations, syncRev, syncScopes } from '../../db/schema'
+import { quarantine, relationTypes, syncClients, syncCookies, syncMutations, syncRev, syncScopes } from '../../db/schema'
 import type { Db } from '../../db/client'
 import type { Deps, SessionUser } from '../../lib/context'
 import { nowIso, today } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
 import { inTx, type DbOrTx, type Tx } from '../../lib/tx'
 import { repScope, scopeIncludes } from '../scope/scope.service'
-import { customerRow } from '../customers/customers.service'
+import { SYNCED_TABLES, type SyncedTable } from './synced-tables'
 import type { MutationContext } from './registry'
 
 export const PULL_PAGE_SIZE = 1000
@@ -155,6 +155,8 @@ interface Fill {
   /** Reps whose rows are being sent page by page; null = every rep of the cookie's scope. */
   repIds: string[] | null
   repIndex: number
+  /** Index into SYNCED_TABLES within the current rep (absent in cookies from before several tables). */
+  tableIndex?: number
   afterId: string
 }
 
@@ -173,7 +175,15 @@ function scopeHash(repIds: string[]): string {
   return createHash('sha256').update(repIds.join(',')).digest('base64url').slice(0, 32)
 }
 
-const put = (c: typeof customers.$inferSelect): PatchOp => ({ op: 'put', table: 'customers', id: c.id, row: { ...customerRow(c) } })
+const put = (db: DbOrTx, t: SyncedTable, r: Record<string, unknown>): PatchOp => ({ op: 'put', table: t.name, id: r.id as string, row: t.row(db, r) })
+
+/** Reference data every device holds: household relationship types. */
+function putRelationTypes(tx: Tx, afterRev: number, patch: PatchOp[]): void {
+  for (const t of tx.select().from(relationTypes).where(gt(relationTypes.rev, afterRev)).all()) {
+    const { rev: _rev, ...row } = t
+    patch.push({ op: 'put', table: 'relationTypes', id: t.code, row })
+  }
+}
 
 /**
  * Pull by extent (sync.md principle 6): rows changed since the cookie's rev are sent as puts when
@@ -206,13 +216,17 @@ export function pull(deps: Deps, user: SessionUser, req: PullRequest): PullRespo
       if (!prev) {
         // First pull, or a cookie the server no longer knows (T13): start over from an empty device.
         patch.push({ op: 'clear' })
-        next = { rev: currentRev(tx), scopeHash: hash, fill: { repIds: null, repIndex: 0, afterId: '' } }
+        putRelationTypes(tx, -1, patch)
+        next = { rev: currentRev(tx), scopeHash: hash, fill: { repIds: null, repIndex: 0, tableIndex: 0, afterId: '' } }
       } else if (prev.fill) {
         next = { rev: prev.rev, scopeHash: prev.scopeHash, fill: prev.fill as Fill }
       } else {
         const visible = new Set(extent)
-        for (const c of tx.select().from(customers).where(gt(customers.rev, prev.rev)).all()) {
-          patch.push(c.deletedAt === null && visible.has(c.ownerRepId) ? put(c) : { op: 'del', table: 'customers', id: c.id })
+        putRelationTypes(tx, prev.rev, patch)
+        for (const t of SYNCED_TABLES) {
+          for (const r of tx.select().from(t.table).where(gt(t.table.rev, prev.rev)).all() as Record<string, unknown>[]) {
+            patch.push(r.deletedAt === null && visible.has(r.ownerRepId as string) ? put(tx, t, r) : { op: 'del', table: t.name, id: r.id as string })
+          }
         }
         let fill: Fill | null = null
         if (hash !== prev.scopeHash) {
@@ -220,38 +234,45 @@ export function pull(deps: Deps, user: SessionUser, req: PullRequest): PullRespo
           const beforeSet = new Set(before)
           for (const repId of before) {
             if (visible.has(repId)) continue
-            const gone = tx
-              .select({ id: customers.id })
-              .from(customers)
-              .where(and(eq(customers.ownerRepId, repId), sql`${customers.rev} <= ${prev.rev}`))
-              .all()
-            for (const g of gone) patch.push({ op: 'del', table: 'customers', id: g.id })
+            for (const t of SYNCED_TABLES) {
+              const gone = tx
+                .select({ id: t.table.id })
+                .from(t.table)
+                .where(and(eq(t.table.ownerRepId, repId), sql`${t.table.rev} <= ${prev.rev}`))
+                .all() as { id: string }[]
+              for (const g of gone) patch.push({ op: 'del', table: t.name, id: g.id })
+            }
           }
           const added = extent.filter((r) => !beforeSet.has(r))
-          if (added.length) fill = { repIds: added, repIndex: 0, afterId: '' }
+          if (added.length) fill = { repIds: added, repIndex: 0, tableIndex: 0, afterId: '' }
         }
         next = { rev: currentRev(tx), scopeHash: hash, fill }
       }
 
       if (next.fill) {
         const reps = next.fill.repIds ?? ((tx.select().from(syncScopes).where(eq(syncScopes.hash, next.scopeHash)).get()?.repIds ?? []) as string[])
-        const fill = { ...next.fill }
+        const fill = { ...next.fill, tableIndex: next.fill.tableIndex ?? 0 }
         let budget = PULL_PAGE_SIZE
         while (budget > 0 && fill.repIndex < reps.length) {
+          const t = SYNCED_TABLES[fill.tableIndex]!
           const rows = tx
             .select()
-            .from(customers)
-            .where(and(eq(customers.ownerRepId, reps[fill.repIndex]!), gt(customers.id, fill.afterId), sql`${customers.deletedAt} IS NULL`))
-            .orderBy(customers.id)
+            .from(t.table)
+            .where(and(eq(t.table.ownerRepId, reps[fill.repIndex]!), gt(t.table.id, fill.afterId), sql`${t.table.deletedAt} IS NULL`))
+            .orderBy(t.table.id)
             .limit(budget)
-            .all()
-          for (const c of rows) patch.push(put(c))
+            .all() as Record<string, unknown>[]
+          for (const r of rows) patch.push(put(tx, t, r))
           budget -= rows.length
           if (budget > 0) {
-            fill.repIndex++
+            fill.tableIndex++
+            if (fill.tableIndex >= SYNCED_TABLES.length) {
+              fill.tableIndex = 0
+              fill.repIndex++
+            }
             fill.afterId = ''
           } else {
-            fill.afterId = rows[rows.length - 1]!.id
+            fill.afterId = rows[rows.length - 1]!.id as string
           }
         }
         // A finished fill still needs one incremental pull for what changed meanwhile.
