@@ -433,3 +433,7 @@ export const duplicateCandidateSchema = z.object({
 })
 export const duplicateResultSchema = z.object({ items: z.array(duplicateCandidateSchema) })
 export type DuplicateCandidate = z.infer<typeof duplicateCandidateSchema>
+
+/** One customer for back office and online reads: the row, the rep's name and the field history. */
+export const customerDetailSchema = customerListItemSchema.extend({ history: z.array(fieldHistoryEntrySchema) })
+export type CustomerDetail = z.infer<typeof customerDetailSchema>
