@@ -35,6 +35,17 @@ export const ERROR_MESSAGES = {
   MERGE_NOT_ALLOWED: 'Diese Kunden können nicht zusammengeführt werden.',
   CLIENT_OF_OTHER_USER: 'Dieses Gerät ist für einen anderen Benutzer registriert.',
   CLIENT_TOO_OLD: 'Diese App-Version ist zu alt. Bitte laden Sie die App neu.',
+  GDPR_EXPORT_FORBIDDEN: 'Eine Datenauskunft können Vermittler nur für eigene Kunden erstellen. Bitte wenden Sie sich an den Innendienst.',
+  CUSTOMER_ALREADY_RESTRICTED: 'Die Verarbeitung dieses Kunden ist bereits eingeschränkt.',
+  CUSTOMER_NOT_RESTRICTED: 'Die Verarbeitung dieses Kunden ist nicht eingeschränkt.',
+  PSEUDONYMISE_CONFIRM_MISMATCH: 'Die eingegebene Kundennummer stimmt nicht überein; es wurde nichts geändert.',
+  IMPORT_TOO_LARGE: 'Die Datei ist zu groß: höchstens 20 MB und 100.000 Zeilen. Bitte teilen Sie die Datei auf.',
+  IMPORT_EMPTY: 'Die Datei enthält keine Kundenzeilen. Die erste Zeile muss die Spaltenüberschriften enthalten.',
+  IMPORT_NO_NAME_COLUMN: 'Die Datei hat keine Spalte „Nachname“ oder „Firma“. Bitte prüfen Sie die Spaltenüberschriften in der ersten Zeile.',
+  IMPORT_OWNER_REQUIRED: 'Bitte wählen Sie den Vermittler, dem die Kunden zugeordnet werden.',
+  IMPORT_HAS_ERRORS: 'Die Datei enthält fehlerhafte Zeilen; es wurde nichts importiert. Korrigieren Sie die Datei oder importieren Sie nur die gültigen Zeilen.',
+  IMPORT_NOTHING_VALID: 'Die Datei enthält keine gültige Zeile; es wurde nichts importiert.',
+  IMPORT_NOT_OPEN: 'Dieser Import wurde bereits ausgeführt oder verworfen.',
   INTERNAL: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut.',
 } as const
 

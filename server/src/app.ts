@@ -15,7 +15,12 @@ import { loadSession, requireSession } from './modules/auth/auth.middleware'
 import { authRoutes } from './modules/auth/auth.routes'
 import { orgRoutes } from './modules/org/org.routes'
 import { customerRoutes } from './modules/customers/customers.routes'
+import { customerImportRoutes } from './modules/customer-imports/customer-imports.routes'
+import { gdprRoutes } from './modules/gdpr/gdpr.routes'
 import { syncRoutes } from './modules/sync/sync.routes'
+import { householdRoutes } from './modules/household/household.routes'
+import { customerFileRoutes } from './modules/customer-file/customer-file.routes'
+import { noteRoutes } from './modules/notes/notes.routes'
 
 /** /api paths that answer without a session. */
 const PUBLIC_API = new Set(['/api/health', '/api/auth/login', '/api/openapi.json'])
@@ -35,6 +40,11 @@ export function createApp(deps: Deps, opts: { clientDist?: string } = {}) {
     .route('/', authRoutes)
     .route('/', orgRoutes)
     .route('/', customerRoutes)
+    .route('/', gdprRoutes)
+    .route('/', customerImportRoutes)
+    .route('/', householdRoutes)
+    .route('/', customerFileRoutes)
+    .route('/', noteRoutes)
     .route('/', syncRoutes)
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'feldakte_session' })

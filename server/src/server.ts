@@ -10,6 +10,7 @@ import { createDeps } from './deps'
 import { pruneSessions } from './modules/auth/auth.service'
 import { ensureAdmin } from './modules/org/bootstrap'
 import { ensureCustomerSearch } from './modules/customers/customer-search.service'
+import { ensureContactKeys } from './modules/customers/contact-keys.service'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -31,6 +32,9 @@ export async function startServer(env: Env = parseEnv(), beforeListen?: (db: Db)
   const indexed = ensureCustomerSearch(db)
   if (indexed) logger.info('customer search index built', { customers: indexed })
   await beforeListen?.(db)
+  // After beforeListen: customers the demo loads in bulk get their duplicate-check keys too.
+  const keyed = ensureContactKeys(db)
+  if (keyed) logger.info('customer contact keys built', { customers: keyed })
 
   const app = createApp(deps, { clientDist: path.resolve(repoRoot, env.CLIENT_DIST) })
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

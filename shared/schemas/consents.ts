@@ -87,3 +87,6 @@ export function consentWarnings(rows: Parameters<typeof consentStates>[0], requi
     return state === 'given' ? [] : [{ type, state }]
   })
 }
+
+export const consentWarningSchema = z.object({ type: z.enum(CONSENT_TYPES), state: z.enum(['missing', 'withdrawn']) })
+export type ConsentWarning = z.infer<typeof consentWarningSchema>

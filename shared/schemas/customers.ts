@@ -51,19 +51,23 @@ export const bicSchema = z
   .transform((v) => v.replace(/\s+/g, ''))
   .refine((v) => isValidBIC(v), { message: 'Die BIC ist ungültig (8 oder 11 Zeichen, z. B. COBADEFFXXX).' })
 
-export const addressSchema = z.object({
-  type: z.enum(ADDRESS_TYPES),
-  street: z.string().trim().min(1, { message: 'Bitte Straße und Hausnummer angeben.' }).max(200),
-  zip: z.string().trim().min(1, { message: 'Bitte die Postleitzahl angeben.' }).max(10),
-  city: z.string().trim().min(1, { message: 'Bitte den Ort angeben.' }).max(100),
-  /** ISO 3166-1 alpha-2. */
-  country: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{2}$/, { message: 'Bitte das Land als Länderkürzel angeben (z. B. DE).' })
-    .default('DE'),
-}).refine((a) => a.country !== 'DE' || /^\d{5}$/.test(a.zip), { message: 'Bitte eine fünfstellige Postleitzahl angeben.', path: ['zip'] })
+/** An address may be incomplete (a prospect's town only), but not empty. */
+export const addressSchema = z
+  .object({
+    type: z.enum(ADDRESS_TYPES),
+    street: z.string().trim().max(200).default(''),
+    zip: z.string().trim().max(10).default(''),
+    city: z.string().trim().max(100).default(''),
+    /** ISO 3166-1 alpha-2. */
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, { message: 'Bitte das Land als Länderkürzel angeben (z. B. DE).' })
+      .default('DE'),
+  })
+  .refine((a) => a.street || a.zip || a.city, { message: 'Bitte Straße, PLZ oder Ort angeben.', path: ['street'] })
+  .refine((a) => a.country !== 'DE' || !a.zip || /^\d{5}$/.test(a.zip), { message: 'Bitte eine fünfstellige Postleitzahl angeben.', path: ['zip'] })
 export type Address = z.output<typeof addressSchema>
 
 export const phoneSchema = z.object({ type: z.enum(PHONE_TYPES), number: phoneNumberSchema })
@@ -289,8 +293,11 @@ export function parseCustomerField(field: CustomerEditableField, to: unknown): {
   const input = normaliseValue(to)
   const parsed = schema.safeParse(input ?? undefined)
   if (parsed.success) return { ok: true, value: normaliseValue(parsed.data) ?? null }
+  // A text field that must be present but may be empty (a company's first name) takes ''; a
+  // required one left empty reports its own "Bitte … angeben." instead of zod's "required".
   const retry = input === null ? schema.safeParse('') : parsed
-  const issue = (retry.success ? parsed : retry).error?.issues[0]
+  if (retry.success) return { ok: true, value: retry.data }
+  const issue = retry.error.issues[0]
   const where = issue && issue.path.length ? issue.path.join('.') : ''
   return { ok: false, message: `${where ? `${where}: ` : ''}${issue?.message ?? 'Ungültiger Wert.'}` }
 }

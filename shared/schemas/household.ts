@@ -103,3 +103,20 @@ export type UpdateRelationArgs = z.infer<typeof updateRelationArgsSchema>
 /** args of mutation `removeRelation` v1 (both rows of the pair; content stays server-side). */
 export const removeRelationArgsSchema = z.object({ id: idSchema })
 export type RemoveRelationArgs = z.infer<typeof removeRelationArgsSchema>
+
+export const relationTypeListSchema = z.object({ items: z.array(relationTypeRowSchema) })
+
+/** What a related customer the caller may not read is shown as: no name, no number. */
+export const HIDDEN_RELATED_CUSTOMER_LABEL = 'Kunde einer anderen Struktur'
+
+/** A relation as the customer page shows it (server-side for back office and online views). */
+export const relationViewSchema = relationRowSchema.extend({
+  typeName: z.string(),
+  household: z.boolean(),
+  /** The related customer exists and the caller may read it: name and number are real and may link to it. */
+  relatedVisible: z.boolean(),
+  /** The person's name, the related customer's name, or HIDDEN_RELATED_CUSTOMER_LABEL. */
+  relatedName: z.string(),
+  relatedCustomerNo: z.string().nullable(),
+})
+export type RelationView = z.infer<typeof relationViewSchema>

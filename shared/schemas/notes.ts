@@ -91,7 +91,8 @@ export const completeFollowUpArgsSchema = z.object({ id: idSchema, done: z.boole
 export type CompleteFollowUpArgs = z.infer<typeof completeFollowUpArgsSchema>
 
 /** Buckets of the "Wiedervorlagen" list. */
-export type FollowUpBucket = 'overdue' | 'today' | 'upcoming'
+export const FOLLOW_UP_BUCKETS = ['overdue', 'today', 'upcoming'] as const
+export type FollowUpBucket = (typeof FOLLOW_UP_BUCKETS)[number]
 export function followUpBucket(followUpOn: string, today: string): FollowUpBucket {
   return followUpOn < today ? 'overdue' : followUpOn === today ? 'today' : 'upcoming'
 }
@@ -99,7 +100,14 @@ export function followUpBucket(followUpOn: string, today: string): FollowUpBucke
 export const followUpItemSchema = noteRowSchema.extend({
   customerName: z.string(),
   customerNo: z.string().nullable(),
-  bucket: z.enum(['overdue', 'today', 'upcoming']),
+  bucket: z.enum(FOLLOW_UP_BUCKETS),
 })
 export const followUpListSchema = z.object({ items: z.array(followUpItemSchema) })
 export type FollowUpItem = z.infer<typeof followUpItemSchema>
+
+/** GET /api/follow-ups: one bucket or all; `all` (back office, admin) lists every open follow-up in the caller's scope. */
+export const followUpQuerySchema = z.object({
+  bucket: z.enum(FOLLOW_UP_BUCKETS).optional(),
+  assignee: z.enum(['me', 'all']).default('me'),
+})
+export type FollowUpQuery = z.infer<typeof followUpQuerySchema>

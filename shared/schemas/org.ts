@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ROLES } from '../constants'
 import { emailSchema, idSchema, isoDateSchema, nameSchema } from './common'
+import { CONSENT_TYPES } from './consents'
 import { passwordSchema } from './auth'
 
 export const branchInputSchema = z.object({ name: nameSchema })
@@ -81,6 +82,11 @@ export const settingsSchema = z.object({
   downlineReadAccess: z.boolean(),
   reservePermille: z.number().int().min(0).max(1000),
   minPayoutCents: z.number().int().min(0),
+  /** Listed once each, in the catalogue's order, so comparing two settings is comparing arrays. */
+  requiredConsents: z
+    .array(z.enum(CONSENT_TYPES))
+    .max(CONSENT_TYPES.length)
+    .transform((list) => CONSENT_TYPES.filter((t) => list.includes(t))),
 })
 export const settingsPatchSchema = settingsSchema.partial()
 

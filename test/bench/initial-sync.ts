@@ -67,8 +67,9 @@ export async function benchInitialSync(rows: Row[], root: string): Promise<void>
     backofficePerBranch: 0,
     now,
   })
-  // The root of the structure sees all ten reps: 500 customers each, 5,000 on the device.
-  generateCustomers(db, org.repIds, CUSTOMERS / org.repIds.length, 9, now)
+  // The root of the structure sees all ten reps: 500 customers each, 5,000 on the device, with
+  // their contact lists, households, consents and notes (the device holds all of them).
+  generateCustomers(db, org.repIds, CUSTOMERS / org.repIds.length, 9, now, { today: now.slice(0, 10) })
   db.$client.close()
   const rep = org.users.find((u) => u.id === org.repIds[0])!
   if (!fs.existsSync(path.join(root, 'client/dist/index.html'))) throw new Error('client not built (npm run build)')
@@ -92,7 +93,7 @@ export async function benchInitialSync(rows: Row[], root: string): Promise<void>
     }
     const initialMs = performance.now() - start
     rows.push({
-      metric: `Erstsynchronisation im Browser: Anmeldung bis ${CUSTOMERS.toLocaleString('de-DE')} Kunden in IndexedDB`,
+      metric: `Erstsynchronisation im Browser: Anmeldung bis ${CUSTOMERS.toLocaleString('de-DE')} Kunden (mit Haushalt, Einwilligungen, Notizen) in IndexedDB`,
       value: `${initialMs.toFixed(0)} ms`,
       target: '≤ 3000 ms',
       ok: initialMs <= 3000,
@@ -136,10 +137,10 @@ export async function benchInitialSync(rows: Row[], root: string): Promise<void>
     }
     const p95 = percentile(keystrokes, 95)
     rows.push({
-      metric: `Suche auf dem Gerät je Tastendruck bis Liste aktualisiert (p95 über ${keystrokes.length})`,
+      metric: `Suche auf dem Gerät über ${CUSTOMERS.toLocaleString('de-DE')} Kunden je Tastendruck bis Liste aktualisiert (p95 über ${keystrokes.length})`,
       value: `${p95.toFixed(0)} ms`,
-      target: '≤ 100 ms',
-      ok: p95 <= 100,
+      target: '≤ 50 ms',
+      ok: p95 <= 50,
     })
     await context.close()
   } finally {

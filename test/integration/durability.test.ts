@@ -34,7 +34,18 @@ describe('durability (T18)', () => {
     const push = await call(
       server.url,
       '/api/sync/push',
-      { clientId, schemaVersion: 1, mutations: ids.map((id, i) => ({ seq: i + 1, id: uuidv7(), name: 'createCustomer', v: 1, args: { id, firstName: 'Kai', lastName: `Kill ${i}` } })) },
+      {
+        clientId,
+        schemaVersion: 1,
+        mutations: ids.map((id, i) => ({
+          seq: i + 1,
+          id: uuidv7(),
+          name: 'createCustomer',
+          // Old outboxes (v1) and updated devices (v2) alike.
+          v: i % 2 ? 1 : 2,
+          args: i % 2 ? { id, firstName: 'Kai', lastName: `Kill ${i}`, phone: '0171 1234567' } : { id, firstName: 'Kai', lastName: `Kill ${i}`, phones: [{ type: 'mobile', number: '0171 1234567' }] },
+        })),
+      },
       repCookie,
     )
     expect(push.json.lastSeq).toBe(20)
@@ -45,7 +56,9 @@ describe('durability (T18)', () => {
     const cookie = again.res.headers.get('set-cookie')!.split(';')[0]!
     const pulled = await call(server.url, '/api/sync/pull', { clientId, schemaVersion: 1, cookie: null }, cookie)
     expect(pulled.json.lastSeq).toBe(20)
-    const rows = pulled.json.patch.filter((p: { op: string }) => p.op === 'put').map((p: { id: string }) => p.id)
-    expect(rows.sort()).toEqual([...ids].sort())
+    const rows = pulled.json.patch.filter((p: { op: string; table: string }) => p.op === 'put' && p.table === 'customers').map((p: { row: Record<string, unknown> }) => p.row)
+    expect(rows.map((r: { id: string }) => r.id).sort()).toEqual([...ids].sort())
+    for (const r of rows) expect(r).toMatchObject({ phones: [{ type: 'mobile', number: '0171 1234567' }], customerNo: expect.stringMatching(/^K-\d{6}$/) })
+    expect(new Set(rows.map((r: { customerNo: string }) => r.customerNo)).size).toBe(20)
   }, 60_000)
 })

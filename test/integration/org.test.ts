@@ -403,7 +403,7 @@ describe('settings and visibility of the structure', () => {
 
     const patched = await t.req('PATCH', '/api/settings', { cookie: admin.cookie, body: { downlineReadAccess: false } })
     expect(patched.status).toBe(200)
-    expect(await body<OrgSettings>(patched)).toEqual({ downlineReadAccess: false, reservePermille: 100, minPayoutCents: 5000 })
+    expect(await body<OrgSettings>(patched)).toEqual({ downlineReadAccess: false, reservePermille: 100, minPayoutCents: 5000, requiredConsents: ['privacy'] })
     expect(await body<OrgSettings>(await t.req('GET', '/api/settings', { cookie: manager.cookie }))).toMatchObject({ downlineReadAccess: false })
 
     expect(await ids(manager.cookie)).toEqual([manager.id])

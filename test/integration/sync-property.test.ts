@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { and, inArray, isNull } from 'drizzle-orm'
-import { customers } from '../../server/src/db/schema'
+import { consents, customerRelations, customers, notes } from '../../server/src/db/schema'
 import { seededRandom } from '../../server/src/demo/names'
 import * as org from '../../server/src/modules/org/org.service'
 import { deviceExtent } from '../../server/src/modules/sync/sync.service'
@@ -8,27 +8,46 @@ import { updateSettings } from '../../server/src/modules/settings/settings.servi
 import { sessionUser } from '../../server/src/modules/auth/auth.service'
 import { createTestApp, type TestApp } from '../support/app'
 import { makeBranch, makeUser, signIn } from '../support/factories'
-import { customer, TestDevice } from '../support/sync'
+import { attachChildRows, CHILD_TABLES, customer, TestDevice } from '../support/sync'
 
 const SYSTEM = { id: '00000000-0000-7000-8000-000000000000', role: 'admin' as const, branchIds: [] }
 const SEEDS = Number(process.env.SYNC_PROPERTY_SEEDS ?? 100)
 
-function allowedIds(t: TestApp, cookie: string): string[] {
+const TABLES = { customers, notes, consents, relations: customerRelations } as const
+type TableName = keyof typeof TABLES
+
+/** Ids of the rows of `table` the user's device may hold now (deviceExtent: the one scope of pull). */
+function allowedIds(t: TestApp, cookie: string, table: TableName = 'customers'): string[] {
   const user = sessionUser(t.deps, cookie.split('=')[1])!
   const extent = deviceExtent(t.db, user, '2026-03-12')
   if (!extent.length) return []
+  const tbl = TABLES[table]
   return t.db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(and(inArray(customers.ownerRepId, extent), isNull(customers.deletedAt)))
+    .select({ id: tbl.id })
+    .from(tbl)
+    .where(and(inArray(tbl.ownerRepId, extent), isNull(tbl.deletedAt)))
     .all()
     .map((r) => r.id)
     .sort()
 }
 
+/** After a pull: every row of every synced table within the scope, and every child row on a customer the user may see. */
+function expectWithinScope(t: TestApp, d: TestDevice, where: string): void {
+  const visibleCustomers = new Set(allowedIds(t, d.cookieHeader))
+  for (const id of d.rows.keys()) expect(visibleCustomers.has(id), `${where}: device holds customer ${id} outside its scope`).toBe(true)
+  for (const table of CHILD_TABLES) {
+    const allowed = new Set(allowedIds(t, d.cookieHeader, table))
+    for (const [id, row] of d.table(table)) {
+      expect(allowed.has(id), `${where}: device holds ${table} ${id} outside its scope`).toBe(true)
+      expect(visibleCustomers.has(row.customerId as string), `${where}: ${table} ${id} belongs to customer ${String(row.customerId)} the user may not see`).toBe(true)
+    }
+  }
+}
+
 /**
  * T12: random hierarchies, moves, reassignments, setting changes and lost pull responses. After
- * every pull a device holds only rows its user may see; after quiescence exactly those.
+ * every pull a device holds only rows its user may see (customers and the notes, consents and
+ * relations attached to them); after quiescence exactly those.
  */
 async function runSeed(seed: number): Promise<void> {
   const random = seededRandom(seed)
@@ -51,9 +70,11 @@ async function runSeed(seed: number): Promise<void> {
     if (op === 0) {
       const c = customer({ lastName: `S${seed}-${step}` })
       const d = devices[who]!
-      const res = await d.push([d.mutation('createCustomer', c)])
+      const res = await d.push([d.mutation('createCustomer', c, 2)])
       expect(res.status).toBe(200)
       customerIds.push(c.id)
+      // Most customers get a note, a consent and a relation; they must follow every reassignment.
+      if (random() < 0.7) attachChildRows(t, c.id)
     } else if (op === 1 && customerIds.length) {
       const id = customerIds[int(customerIds.length)]!
       await officeDevice.push([officeDevice.mutation('reassignCustomer', { id, ownerRepId: reps[who]!.id })])
@@ -73,14 +94,16 @@ async function runSeed(seed: number): Promise<void> {
         await t.req('POST', '/api/sync/pull', { cookie: d.cookieHeader, body: { clientId: d.clientId, schemaVersion: 1, cookie: d.cookie } })
       } else {
         await d.pullOnce()
-        const allowed = new Set(allowedIds(t, d.cookieHeader))
-        for (const id of d.rows.keys()) expect(allowed.has(id), `seed ${seed} step ${step}: device holds ${id} outside its scope`).toBe(true)
+        expectWithinScope(t, d, `seed ${seed} step ${step}`)
       }
     }
   }
   for (const d of devices) {
     await d.pullAll()
-    expect([...d.rows.keys()].sort(), `seed ${seed}: device not equal to its scope after quiescence`).toEqual(allowedIds(t, d.cookieHeader))
+    expectWithinScope(t, d, `seed ${seed} after quiescence`)
+    for (const table of ['customers', ...CHILD_TABLES] as const) {
+      expect([...d.table(table).keys()].sort(), `seed ${seed}: device ${table} not equal to its scope after quiescence`).toEqual(allowedIds(t, d.cookieHeader, table))
+    }
   }
 }
 

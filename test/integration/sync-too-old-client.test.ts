@@ -51,7 +51,7 @@ describe('too-old client (T14)', () => {
     const storage = new MemoryStorage()
     const db = await openUserDb(rep.id, { storage })
     const created = await createCustomer(db, { firstName: 'Erika', lastName: 'Mustermann' })
-    await updateCustomer(db, created.id, { city: 'Köln' })
+    await updateCustomer(db, created.id, { addresses: [{ type: 'home', zip: '50667', city: 'Köln' }] })
     const queued = await db.outbox.orderBy('seq').toArray()
 
     for (const path of ['/api/sync/push', '/api/sync/pull']) {
@@ -75,6 +75,6 @@ describe('too-old client (T14)', () => {
     const updated = new SyncEngine({ db, transport: appTransport(t, rep.cookie, MIN_SCHEMA_VERSION), storage, locks: null })
     expect(await updated.syncOnce()).toMatchObject({ ok: true, applied: 2, complete: true })
     expect(await db.outbox.count()).toBe(0)
-    expect(t.db.select().from(customers).where(eq(customers.id, created.id)).get()).toMatchObject({ city: 'Köln' })
+    expect(t.db.select().from(customers).where(eq(customers.id, created.id)).get()).toMatchObject({ addresses: [{ type: 'home', street: '', zip: '50667', city: 'Köln', country: 'DE' }] })
   })
 })

@@ -1,5 +1,10 @@
 import { eq } from 'drizzle-orm'
 import type { Role } from '../../shared/constants'
+import { uuidv7 } from '../../shared/ids'
+import type { CreateCustomerArgs } from '../../shared/schemas'
+import { today } from '../../server/src/lib/clock'
+import { inTx } from '../../server/src/lib/tx'
+import { nextRev } from '../../server/src/modules/sync/sync.service'
 import { users } from '../../server/src/db/schema'
 import type { Actor } from '../../server/src/modules/scope/scope.service'
 import * as org from '../../server/src/modules/org/org.service'
@@ -50,4 +55,44 @@ export async function signIn(t: TestApp, email: string, password = PASSWORD): Pr
 export async function makeSignedIn(t: TestApp, opts: Parameters<typeof makeUser>[1] = {}) {
   const u = await makeUser(t, opts)
   return { ...u, cookie: await signIn(t, u.email) }
+}
+
+// ------------------------------------------------------------------ customers
+
+/** Arguments of `createCustomer` v2: a person with empty lists unless the test says otherwise. */
+export function customerArgs(overrides: Partial<CreateCustomerArgs> & Record<string, unknown> = {}) {
+  return {
+    id: uuidv7(),
+    kind: 'person' as const,
+    status: 'prospect' as const,
+    firstName: 'Erika',
+    lastName: 'Mustermann',
+    addresses: [],
+    phones: [],
+    emails: [],
+    bankAccounts: [],
+    tags: [],
+    ...overrides,
+  }
+}
+
+/**
+ * Runs one mutation handler as `actor` in its own write transaction with a fresh rev, the way
+ * push does, without a device. Throws the handler's AppError when it rejects.
+ */
+export function applyMutation(t: TestApp, actor: Actor, name: string, v: number, args: unknown): void {
+  const handler = t.deps.mutations.get(name, v)
+  if (!handler) throw new Error(`no mutation ${name}@${v}`)
+  const parsed = handler.args.parse(args)
+  inTx(t.db, (tx) => {
+    const rev = nextRev(tx)
+    handler.apply(tx, { actor, clock: t.clock, date: today(t.clock), rev, clientId: uuidv7(), mutationId: uuidv7() }, parsed)
+  })
+}
+
+/** A customer of `ownerRepId`, created by an admin; returns its id. */
+export function makeCustomer(t: TestApp, ownerRepId: string, overrides: Parameters<typeof customerArgs>[0] = {}): string {
+  const args = customerArgs({ ownerRepId, ...overrides })
+  applyMutation(t, SYSTEM, 'createCustomer', 2, args)
+  return args.id
 }

@@ -34,7 +34,7 @@
 import 'fake-indexeddb/auto'
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import Dexie from 'dexie'
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, isNull } from 'drizzle-orm'
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -43,32 +43,52 @@ import { isDeepStrictEqual } from 'node:util'
 import type { Statement } from 'better-sqlite3'
 import { uuidv7 } from '../../shared/ids'
 import {
+  ADDRESS_TYPES,
+  applyV1Values,
+  CUSTOMER_EDITABLE_FIELDS,
+  CUSTOMER_STATUSES,
+  CUSTOMER_V1_FIELDS,
   createCustomerArgsSchema,
-  customerFieldSchemas,
+  createCustomerV1ArgsSchema,
+  customerV1FieldSchemas,
+  customerValuesSchema,
+  EMAIL_TYPES,
+  MARITAL_STATUSES,
+  newCustomerRow,
+  normaliseValue,
+  parseCustomerField,
+  PHONE_TYPES,
   reassignCustomerArgsSchema,
+  SALUTATIONS,
+  sameValue,
   updateCustomerArgsSchema,
+  updateCustomerV1ArgsSchema,
+  v1View,
+  type CreateCustomerArgs,
   type CustomerEditableField,
   type CustomerRow,
+  type CustomerV1Field,
+  type CustomerValues,
 } from '../../shared/schemas/customers'
 import type { Mutation, PullResponse, PushRequest } from '../../shared/schemas/sync'
 import { openUserDb } from '../../client/src/db/session'
 import type { FeldakteDb, LocalCustomer } from '../../client/src/db/database'
 import { getMeta, setMeta } from '../../client/src/db/meta'
 import { LocalWriteError } from '../../client/src/db/errors'
-import { createCustomer, keysOf, mutate, MutationArgsError, reassignCustomer, updateCustomer, type MutationReceipt } from '../../client/src/mutators'
-import { customerRowOf } from '../../client/src/mutators/rows'
+import { createCustomer, getMutator, keysOf, mutate, MutationArgsError, reassignCustomer, runMutation, updateCustomer, type CreateCustomerInput, type MutationReceipt } from '../../client/src/mutators'
+import { serverRowOf } from '../../client/src/mutators/rows'
 import { SyncEngine } from '../../client/src/sync/engine'
 import { createFetchTransport } from '../../client/src/sync/transport'
 import type { LockManagerLike } from '../../client/src/sync/lock'
 import type { SyncReport } from '../../client/src/sync/engine'
-import { customerFieldHistory, customers, quarantine, sessions, syncClients, syncMutations } from '../../server/src/db/schema'
+import { consents, customerFieldHistory, customerRelations, customers, notes, quarantine, sessions, syncClients, syncMutations } from '../../server/src/db/schema'
 import { CITIES, FIRST_NAMES, LAST_NAMES, STREETS, seededRandom } from '../../server/src/demo/names'
 import { today } from '../../server/src/lib/clock'
 import type { SessionUser } from '../../server/src/lib/context'
 import { SESSION_COOKIE } from '../../server/src/modules/auth/auth.service'
 import * as org from '../../server/src/modules/org/org.service'
 import { getSettings, updateSettings } from '../../server/src/modules/settings/settings.service'
-import { currentRev, deviceExtent } from '../../server/src/modules/sync/sync.service'
+import { currentRev, deviceExtent, nextRev } from '../../server/src/modules/sync/sync.service'
 import { createTestApp, ORIGIN, type TestApp } from './app'
 import { makeBranch, makeUser } from './factories'
 
@@ -197,14 +217,57 @@ export function keptSeeds(dir = SEED_FIXTURES): { file: string; fixture: SeedFix
 
 // ------------------------------------------------------------------ small helpers
 
-const CUSTOMER_ROWS = `SELECT id, first_name AS firstName, last_name AS lastName, birth_date AS birthDate, phone, email, street, zip, city,
-  owner_rep_id AS ownerRepId, branch_id AS branchId, created_at AS createdAt, updated_at AS updatedAt FROM customers WHERE deleted_at IS NULL`
+/**
+ * What pull may send, per synced table, read with plain SQL (independent of the server's row
+ * mappers): the columns in the device's shape, JSON columns parsed afterwards.
+ */
+const VISIBLE_SQL = {
+  customers: `SELECT id, customer_no AS customerNo, kind, status, salutation, title, first_name AS firstName, last_name AS lastName,
+    birth_name AS birthName, birth_date AS birthDate, nationality, marital_status AS maritalStatus, occupation, employer,
+    addresses, phones, emails, bank_accounts AS bankAccounts, tags, remarks, owner_rep_id AS ownerRepId, branch_id AS branchId,
+    restricted_at AS restrictedAt, pseudonymised_at AS pseudonymisedAt, created_at AS createdAt, updated_at AS updatedAt
+    FROM customers WHERE deleted_at IS NULL`,
+  relations: `SELECT id, pair_id AS pairId, customer_id AS customerId, type, related_customer_id AS relatedCustomerId, person,
+    valid_from AS validFrom, valid_to AS validTo, owner_rep_id AS ownerRepId, created_at AS createdAt, updated_at AS updatedAt
+    FROM customer_relations WHERE deleted_at IS NULL`,
+  consents: `SELECT id, customer_id AS customerId, type, given_on AS givenOn, withdrawn_on AS withdrawnOn, note, document_id AS documentId,
+    owner_rep_id AS ownerRepId, created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt FROM consents WHERE deleted_at IS NULL`,
+  notes: `SELECT n.id, n.customer_id AS customerId, n.kind, n.direction, n.occurred_at AS occurredAt, n.duration_minutes AS durationMinutes,
+    n.subject, n.text, n.follow_up_on AS followUpOn, n.assignee_id AS assigneeId, n.follow_up_done_at AS followUpDoneAt,
+    n.author_id AS authorId, coalesce(u.name, '') AS authorName, n.owner_rep_id AS ownerRepId, n.created_at AS createdAt, n.updated_at AS updatedAt
+    FROM notes n LEFT JOIN users u ON u.id = n.author_id WHERE n.deleted_at IS NULL`,
+} as const
+const JSON_COLUMNS: Record<string, string[]> = { customers: ['addresses', 'phones', 'emails', 'bankAccounts', 'tags'], relations: ['person'] }
+type Row = Record<string, unknown> & { id: string; ownerRepId: string }
+/** The rep-owned tables a device holds (relation types are reference data, checked by the unit tests). */
+const ROW_TABLES = ['customers', 'relations', 'consents', 'notes'] as const
+type RowTable = (typeof ROW_TABLES)[number]
+type Visible = Record<RowTable, Map<string, Row>>
 const SYSTEM = { id: '00000000-0000-7000-8000-000000000000', role: 'admin' as const, branchIds: [] }
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
 async function ticks(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await tick()
 }
-const normalise = (v: unknown): unknown => (v === undefined || v === '' ? null : v)
+const normalise = normaliseValue
+/** Which version-2 field a version-1 field lives in (history is kept on the list). */
+const V2_FIELD_OF: Record<CustomerV1Field, CustomerEditableField> = {
+  firstName: 'firstName',
+  lastName: 'lastName',
+  birthDate: 'birthDate',
+  phone: 'phones',
+  email: 'emails',
+  street: 'addresses',
+  zip: 'addresses',
+  city: 'addresses',
+}
+
+/** A valid German IBAN for a bank code and an account number (check digits per ISO 13616). */
+function germanIban(blz: string, account: string): string {
+  const bban = `${blz}${account.padStart(10, '0')}`
+  let rest = 0
+  for (const ch of `${bban}131400`) rest = (rest * 10 + Number(ch)) % 97
+  return `DE${String(98 - rest).padStart(2, '0')}${bban}`
+}
 const short = (id: string) => id.slice(-6)
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
@@ -329,10 +392,13 @@ const FAULTS: Fault[] = ['drop-request', 'drop-response', 'duplicate', 'duplicat
 interface ModelRow extends CustomerRow {
   createdBy: string
   rev: number
+  mergedIntoId: null
 }
 
 interface HistoryExpectation {
   customerId: string
+  entity: string
+  entityId: string | null
   field: string
   oldValue: unknown
   newValue: unknown
@@ -342,10 +408,11 @@ interface HistoryExpectation {
   clientId: string | null
 }
 
-type Op = 'create' | 'edit' | 'conflict' | 'reassign' | 'move' | 'toggle' | 'sync' | 'kill' | 'poison' | 'tab' | 'offline' | 'session' | 'evict' | 'deactivate'
+type Op = 'create' | 'edit' | 'conflict' | 'reassign' | 'move' | 'toggle' | 'sync' | 'kill' | 'poison' | 'tab' | 'offline' | 'session' | 'evict' | 'deactivate' | 'attach'
 const OPS: [Op, number][] = [
   ['create', 14],
   ['edit', 16],
+  ['attach', 4],
   ['conflict', 5],
   ['reassign', 6],
   ['move', 4],
@@ -376,7 +443,7 @@ class Simulation {
   readonly sent = new Map<string, Mutation>()
   readonly clientDevice = new Map<string, Device>()
   /** What the user could see when the server answered a pull page, by `clientId|cookie`. */
-  readonly snapshots = new Map<string, { rows: Map<string, CustomerRow>; more: boolean; clear: boolean }>()
+  readonly snapshots = new Map<string, { rows: Visible; more: boolean; clear: boolean }>()
   readonly background = new Set<Promise<unknown>>()
   private serverChain: Promise<unknown> = Promise.resolve()
   step = 0
@@ -637,12 +704,20 @@ class Simulation {
     return { id: user.id, email: user.email, name: user.label, role: user.role, branchIds: user.branchIds, mustChangePassword: false, sessionTokenHash: '', active: !user.deactivated }
   }
 
-  /** The rows the user's device may hold now (deviceExtent: the one scope function of pull). */
-  visibleRows(user: SimUser): Map<string, CustomerRow> {
+  /** The rows of every synced table the user's device may hold now (deviceExtent: the one scope function of pull). */
+  visibleRows(user: SimUser): Visible {
     const extent = new Set(deviceExtent(this.t.db, this.sessionUserOf(user), this.date))
-    const rows = new Map<string, CustomerRow>()
-    for (const c of this.query<CustomerRow>(CUSTOMER_ROWS)) if (extent.has(c.ownerRepId)) rows.set(c.id, c)
-    return rows
+    const visible = {} as Visible
+    for (const table of ROW_TABLES) {
+      const rows = new Map<string, Row>()
+      for (const r of this.query<Row>(VISIBLE_SQL[table])) {
+        if (!extent.has(r.ownerRepId)) continue
+        for (const column of JSON_COLUMNS[table] ?? []) r[column] = r[column] === null ? null : JSON.parse(r[column] as string)
+        rows.set(r.id, r)
+      }
+      visible[table] = rows
+    }
+    return visible
   }
 
   serverLastSeq(clientId: string): number {
@@ -720,6 +795,8 @@ class Simulation {
         return this.opEvict(this.pick(this.devices))
       case 'deactivate':
         return this.opDeactivate(this.pick(repDevices))
+      case 'attach':
+        return this.opAttach()
       case 'offline': {
         const d = this.pick(this.devices)
         d.offline = !d.offline
@@ -729,20 +806,64 @@ class Simulation {
     }
   }
 
-  newCustomerInput(): { id: string; firstName: string; lastName: string; city?: string; zip?: string; phone?: string; email?: string } {
+  // ---------------------------------------------------------------- generated data
+
+  address(): { type: (typeof ADDRESS_TYPES)[number]; street: string; zip: string; city: string } {
+    const [zip, city] = this.pick(CITIES)
+    return { type: this.chance(0.8) ? 'home' : this.pick(ADDRESS_TYPES), street: this.chance(0.7) ? `${this.pick(STREETS)} ${1 + this.int(99)}` : '', zip, city }
+  }
+  phone(): { type: (typeof PHONE_TYPES)[number]; number: string } {
+    return { type: this.pick(PHONE_TYPES), number: this.chance(0.5) ? `0171 ${100_000 + this.int(900_000)}` : `+49 221 ${10_000 + this.int(90_000)}` }
+  }
+  email(): { type: (typeof EMAIL_TYPES)[number]; address: string } {
+    return { type: this.pick(EMAIL_TYPES), address: `Kunde.${this.int(1000)}@Example.de` }
+  }
+  bankAccount(): { iban: string; bic?: string | null; holder?: string | null; label?: string | null } {
+    const iban = germanIban(String(10_000_000 + this.int(89_999_999)), String(this.int(1e9)))
+    return { iban: this.chance(0.5) ? iban.replace(/(.{4})/g, '$1 ').trim() : iban, ...(this.chance(0.3) ? { bic: 'COBADEFFXXX' } : {}), ...(this.chance(0.3) ? { label: 'Beiträge' } : {}) }
+  }
+  birthDate(): string {
+    return `19${50 + this.int(50)}-0${1 + this.int(9)}-1${this.int(10)}`
+  }
+
+  /** A new customer as the form sends it (version 2): a person mostly, sometimes a company, lists of random length. */
+  newCustomerInput(): CreateCustomerInput & { id: string } {
     const id = uuidv7()
     this.customerOrder.push(id)
+    const company = this.chance(0.1)
+    const input: CreateCustomerInput & { id: string } = {
+      id,
+      kind: company ? 'company' : 'person',
+      status: this.pick(CUSTOMER_STATUSES),
+      firstName: company ? '' : this.pick(FIRST_NAMES),
+      lastName: company ? `${this.pick(LAST_NAMES)} GmbH` : this.pick(LAST_NAMES),
+    }
+    if (this.chance(0.5)) input.addresses = this.chance(0.2) ? [this.address(), { ...this.address(), type: 'postal' }] : [this.address()]
+    if (this.chance(0.35)) input.phones = this.chance(0.3) ? [this.phone(), this.phone()] : [this.phone()]
+    if (this.chance(0.2)) input.emails = [this.email()]
+    if (this.chance(0.15)) input.bankAccounts = [this.bankAccount()]
+    if (this.chance(0.2)) input.tags = [this.pick(['VIP', 'Kfz', 'Neukunde'])]
+    if (!company && this.chance(0.3)) input.birthDate = this.birthDate()
+    if (!company && this.chance(0.2)) input.salutation = this.pick(SALUTATIONS)
+    return input
+  }
+
+  /** A customer as an older app version recorded it (version 1: one phone, e-mail, address). */
+  newCustomerInputV1(): Record<string, string> & { id: string } {
+    const id = uuidv7()
+    this.customerOrder.push(id)
+    const input: Record<string, string> & { id: string } = { id, firstName: this.pick(FIRST_NAMES), lastName: this.pick(LAST_NAMES) }
     const [zip, city] = this.pick(CITIES)
-    const input: ReturnType<Simulation['newCustomerInput']> = { id, firstName: this.pick(FIRST_NAMES), lastName: this.pick(LAST_NAMES) }
     if (this.chance(0.5)) Object.assign(input, { zip, city })
     if (this.chance(0.3)) input.phone = `0171 ${100_000 + this.int(900_000)}`
     if (this.chance(0.2)) input.email = `Kunde.${this.int(1000)}@Example.de`
     return input
   }
 
-  fieldValue(field: CustomerEditableField, valid: boolean): string | null {
+  /** A version-1 field value (strings); invalid ones for the server to refuse. */
+  fieldValueV1(field: CustomerV1Field, valid: boolean): string | null {
     if (!valid) {
-      const invalid: Partial<Record<CustomerEditableField, string>> = { zip: 'abc', email: 'kein-at', birthDate: '1990-13-45', lastName: '', firstName: '' }
+      const invalid: Partial<Record<CustomerV1Field, string>> = { zip: 'abc', email: 'kein-at', birthDate: '1990-13-45', lastName: '', firstName: '' }
       return invalid[field] ?? 'x'.repeat(field === 'phone' ? 41 : 201)
     }
     if (this.chance(0.1) && !['firstName', 'lastName'].includes(field)) return this.chance(0.5) ? '' : null
@@ -752,7 +873,7 @@ class Simulation {
       case 'lastName':
         return this.pick(LAST_NAMES)
       case 'birthDate':
-        return `19${50 + this.int(50)}-0${1 + this.int(9)}-1${this.int(10)}`
+        return this.birthDate()
       case 'phone':
         return `+49 171 ${100_000 + this.int(900_000)}`
       case 'email':
@@ -763,6 +884,134 @@ class Simulation {
         return this.pick(CITIES)[0]
       case 'city':
         return this.pick(CITIES)[1]
+    }
+  }
+
+  /** A new value for one field of `row` as the form would send it (lists edited from their current entries); sometimes an invalid one. */
+  fieldValue(field: CustomerEditableField, row: CustomerRow, valid: boolean): unknown {
+    if (!valid) {
+      const invalid: Record<CustomerEditableField, unknown> = {
+        kind: 'robot',
+        status: 'vip',
+        salutation: 'herr',
+        title: 'x'.repeat(41),
+        firstName: row.kind === 'person' ? '' : 'x'.repeat(101),
+        lastName: '',
+        birthName: 'x'.repeat(101),
+        birthDate: '1990-13-45',
+        nationality: 'Deutschland',
+        maritalStatus: 'kompliziert',
+        occupation: 'x'.repeat(101),
+        employer: 'x'.repeat(151),
+        addresses: [{ type: 'home', zip: 'abc', city: 'Köln' }],
+        phones: [{ type: 'mobile', number: 'keine Nummer' }],
+        emails: [{ type: 'private', address: 'kein-at' }],
+        bankAccounts: [{ iban: 'DE00 1234 5678' }],
+        tags: [''],
+        remarks: 'x'.repeat(5001),
+      }
+      return invalid[field]
+    }
+    const optional = (make: () => unknown) => (this.chance(0.15) ? (this.chance(0.5) ? '' : null) : make())
+    const edit = <T>(list: T[], make: () => T): T[] => {
+      const r = this.rng()
+      if (list.length && r < 0.45) return [make(), ...list.slice(1)]
+      if (list.length && r < 0.6) return list.slice(1)
+      return [...list, make()].slice(0, 10)
+    }
+    switch (field) {
+      case 'kind':
+        return row.kind === 'person' ? 'company' : 'person'
+      case 'status':
+        return this.pick(CUSTOMER_STATUSES)
+      case 'salutation':
+        return optional(() => this.pick(SALUTATIONS))
+      case 'title':
+        return optional(() => this.pick(['Dr.', 'Prof.', 'Dipl.-Ing.']))
+      case 'firstName':
+        return row.kind === 'company' && this.chance(0.5) ? '' : this.pick(FIRST_NAMES)
+      case 'lastName':
+        return this.pick(LAST_NAMES)
+      case 'birthName':
+        return optional(() => this.pick(LAST_NAMES))
+      case 'birthDate':
+        return optional(() => this.birthDate())
+      case 'nationality':
+        return optional(() => this.pick(['DE', 'at', 'TR', 'PL']))
+      case 'maritalStatus':
+        return optional(() => this.pick(MARITAL_STATUSES))
+      case 'occupation':
+        return optional(() => this.pick(['Lehrerin', 'Tischler', 'Ärztin']))
+      case 'employer':
+        return optional(() => this.pick(['Stadt Köln', 'Ford-Werke GmbH']))
+      case 'addresses':
+        return edit(row.addresses as unknown[], () => this.address())
+      case 'phones':
+        return edit(row.phones as unknown[], () => this.phone())
+      case 'emails':
+        return edit(row.emails as unknown[], () => this.email())
+      case 'bankAccounts':
+        return edit(row.bankAccounts as unknown[], () => this.bankAccount())
+      case 'tags': {
+        const tag = this.pick(['VIP', 'Kfz', 'Neukunde', 'Gewerbe'])
+        return row.tags.includes(tag) ? row.tags.filter((t) => t !== tag) : [...row.tags, ` ${tag} `]
+      }
+      case 'remarks':
+        return optional(() => `Rückruf ${this.int(100)}`)
+    }
+  }
+
+  /** Fields edited together (contact lists most often), with new values relative to `row`. */
+  editValues(row: CustomerRow): Partial<Record<CustomerEditableField, unknown>> {
+    const values: Partial<Record<CustomerEditableField, unknown>> = {}
+    const n = 1 + this.int(2)
+    for (let i = 0; i < n; i++) {
+      const field = this.chance(0.5) ? this.pick(['addresses', 'phones', 'emails', 'tags'] as const) : this.pick(CUSTOMER_EDITABLE_FIELDS.filter((f) => f !== 'kind' || this.chance(0.2)))
+      values[field] = this.fieldValue(field, row, !this.chance(0.08))
+    }
+    return values
+  }
+
+  /**
+   * An edit as an app version from before the customer file recorded it (updateCustomer v1: the
+   * first phone, e-mail and address as plain fields), with its local effect, as that version
+   * wrote both. `from` is what that device showed: the row's version-1 view.
+   */
+  async writeV1Edit(db: FeldakteDb, row: CustomerRow, values: Partial<Record<CustomerV1Field, string | null>>): Promise<MutationReceipt | null> {
+    const view = v1View(row)
+    const changes = Object.fromEntries(Object.entries(values).map(([f, to]) => [f, { from: view[f as CustomerV1Field], to }]))
+    return runMutation(db, getMutator('updateCustomer', 1)!, { id: row.id, changes })
+  }
+
+  editValuesV1(): Partial<Record<CustomerV1Field, string | null>> {
+    const values: Partial<Record<CustomerV1Field, string | null>> = {}
+    const n = 1 + this.int(2)
+    for (let i = 0; i < n; i++) {
+      const field = this.chance(0.5) ? this.pick(['city', 'phone'] as const) : this.pick(CUSTOMER_V1_FIELDS)
+      values[field] = this.fieldValueV1(field, !this.chance(0.08))
+    }
+    return values
+  }
+
+  /** A create or an edit of `row` (null: create): mostly version 2, sometimes version 1 from an old outbox. */
+  async writeSomething(device: Device, row: CustomerRow | null, note = ''): Promise<void> {
+    const v1 = this.chance(0.2)
+    if (!row) {
+      if (v1) {
+        const input = this.newCustomerInputV1()
+        await this.localWrite(device, `createCustomer v1 ${short(input.id)} ${input.lastName}${note}`, (db) => runMutation(db, getMutator('createCustomer', 1)!, input))
+      } else {
+        const input = this.newCustomerInput()
+        await this.localWrite(device, `createCustomer ${short(input.id)} ${input.kind} ${input.lastName}${note}`, (db) => createCustomer(db, input))
+      }
+      return
+    }
+    if (v1) {
+      const values = this.editValuesV1()
+      await this.localWrite(device, `updateCustomer v1 ${short(row.id)} ${JSON.stringify(values)}${note}`, (db) => this.writeV1Edit(db, row, values))
+    } else {
+      const values = this.editValues(row)
+      await this.localWrite(device, `updateCustomer ${short(row.id)} ${JSON.stringify(values)}${note}`, (db) => updateCustomer(db, row.id, values))
     }
   }
 
@@ -799,19 +1048,7 @@ class Simulation {
   }
 
   async opCreate(device: Device): Promise<void> {
-    const input = this.newCustomerInput()
-    await this.localWrite(device, `createCustomer ${short(input.id)} ${input.lastName}`, (db) => createCustomer(db, input))
-  }
-
-  editValues(): Partial<Record<CustomerEditableField, string | null>> {
-    const values: Partial<Record<CustomerEditableField, string | null>> = {}
-    const fields: CustomerEditableField[] = ['city', 'phone', 'zip', 'email', 'street', 'firstName', 'lastName', 'birthDate']
-    const n = 1 + this.int(2)
-    for (let i = 0; i < n; i++) {
-      const field = this.chance(0.5) ? this.pick(['city', 'phone'] as const) : this.pick(fields)
-      values[field] = this.fieldValue(field, !this.chance(0.08))
-    }
-    return values
+    await this.writeSomething(device, null)
   }
 
   async opEdit(device: Device): Promise<void> {
@@ -820,11 +1057,10 @@ class Simulation {
     // Mostly own customers; a downline's customer is readable but not writable (quarantined).
     const own = rows.filter((r) => r.ownerRepId === device.user.id)
     const row = own.length && this.chance(0.8) ? this.pick(own) : this.pick(rows)
-    const values = this.editValues()
-    await this.localWrite(device, `updateCustomer ${short(row.id)} ${JSON.stringify(values)}`, (db) => updateCustomer(db, row.id, values))
+    await this.writeSomething(device, row)
   }
 
-  /** The same field of one customer changed on two devices before either syncs (T10). */
+  /** The same field of one customer changed on two devices before either syncs (T10), in either version. */
   async opConflict(): Promise<void> {
     const reps = this.devices.filter((d) => d.user.role === 'rep')
     const a = this.pick(reps)
@@ -834,12 +1070,47 @@ class Simulation {
     const idsB = new Set((await this.rowsOf(b)).map((r) => r.id))
     const shared = rowsA.filter((r) => idsB.has(r.id))
     if (!shared.length) return this.opEdit(a)
-    const row = this.pick(shared)
-    const field = this.pick(['city', 'phone', 'street'] as const)
+    const id = this.pick(shared).id
+    const field = this.pick(['phones', 'addresses', 'tags', 'remarks'] as const)
     for (const d of [a, b]) {
-      const values = { [field]: this.fieldValue(field, true) }
-      await this.localWrite(d, `updateCustomer ${short(row.id)} ${JSON.stringify(values)} (conflict)`, (db) => updateCustomer(db, row.id, values))
+      const row = (await this.liveTab(d).db.customers.get(id))!
+      if (this.chance(0.25)) {
+        const values = { [field === 'addresses' ? 'city' : 'phone']: this.fieldValueV1(field === 'addresses' ? 'city' : 'phone', true) }
+        await this.localWrite(d, `updateCustomer v1 ${short(id)} ${JSON.stringify(values)} (conflict)`, (db) => this.writeV1Edit(db, row, values))
+      } else {
+        const values = { [field]: this.fieldValue(field, row, true) }
+        await this.localWrite(d, `updateCustomer ${short(id)} ${JSON.stringify(values)} (conflict)`, (db) => updateCustomer(db, id, values))
+      }
     }
+  }
+
+  /** Notes, consents and relations another device or the server wrote for a customer (straight into the database). */
+  async opAttach(): Promise<void> {
+    await this.serial(() => {
+      const live = this.query<{ id: string; ownerRepId: string }>('SELECT id, owner_rep_id AS ownerRepId FROM customers WHERE deleted_at IS NULL ORDER BY id')
+      if (!live.length) return
+      const order = new Map(this.customerOrder.map((id, i) => [id, i]))
+      const c = this.pick(live.sort((x, y) => (order.get(x.id) ?? 1e9) - (order.get(y.id) ?? 1e9)))
+      const detach = this.chance(0.25) ? this.query<{ id: string; t: string }>("SELECT id, 'notes' AS t FROM notes WHERE deleted_at IS NULL UNION ALL SELECT id, 'consents' FROM consents WHERE deleted_at IS NULL ORDER BY id") : []
+      this.t.db.transaction((tx) => {
+        const rev = nextRev(tx)
+        const at = this.t.clock.now().toISOString()
+        if (detach.length) {
+          const gone = this.pick(detach)
+          const table = gone.t === 'notes' ? notes : consents
+          tx.update(table).set({ deletedAt: at, updatedAt: at, rev }).where(eq(table.id, gone.id)).run()
+          this.note(`server deletes ${gone.t} ${short(gone.id)}`)
+          return
+        }
+        const common = { customerId: c.id, ownerRepId: c.ownerRepId, createdAt: at, updatedAt: at, rev }
+        const kind = this.int(3)
+        const id = uuidv7()
+        if (kind === 0) tx.insert(notes).values({ ...common, id, kind: 'phone', direction: 'inbound', occurredAt: at, text: `Anruf ${this.step}`, authorId: c.ownerRepId }).run()
+        else if (kind === 1) tx.insert(consents).values({ ...common, id, type: 'privacy', givenOn: this.date, createdBy: c.ownerRepId }).run()
+        else tx.insert(customerRelations).values({ ...common, id, pairId: id, type: 'child', person: { firstName: 'Kind', lastName: String(this.step), birthDate: null, occupation: null }, createdBy: c.ownerRepId }).run()
+        this.note(`server attaches ${['note', 'consent', 'relation'][kind]} ${short(id)} to ${short(c.id)} (owner ${this.users.get(c.ownerRepId)?.label})`)
+      })
+    })
   }
 
   /** Back office hands a customer to another rep (its device holds no customer rows). */
@@ -916,16 +1187,22 @@ class Simulation {
     const writer = chosen.find((d) => d.user.role === 'rep')
     if (writer && this.chance(0.3)) {
       const wait = this.int(40)
-      const create = this.chance(0.5)
-      const input = create ? this.newCustomerInput() : null
-      const rows = create ? [] : await this.rowsOf(writer)
+      const rows = this.chance(0.5) ? [] : await this.rowsOf(writer)
       const row = rows.length ? this.pick(rows) : null
-      const values = this.editValues()
+      // Decided now (the random sequence must not depend on timing), written during the round.
+      const v1 = this.chance(0.2)
+      const input = row ? null : v1 ? this.newCustomerInputV1() : this.newCustomerInput()
+      const values = row ? (v1 ? this.editValuesV1() : this.editValues(row)) : null
+      const label = `${row ? 'updateCustomer' : 'createCustomer'}${v1 ? ' v1' : ''} ${short(row?.id ?? input!.id)} ${values ? JSON.stringify(values) : ''} (during sync)`
       tasks.push(
         ticks(wait).then(() =>
-          input || !row
-            ? this.localWrite(writer, `createCustomer ${short(input?.id ?? '')} (during sync)`, (db) => createCustomer(db, input ?? this.newCustomerInput()))
-            : this.localWrite(writer, `updateCustomer ${short(row.id)} ${JSON.stringify(values)} (during sync)`, (db) => updateCustomer(db, row.id, values)),
+          this.localWrite(writer, label, async (db) => {
+            if (!row) return v1 ? runMutation(db, getMutator('createCustomer', 1)!, input) : createCustomer(db, input as CreateCustomerInput)
+            // The row as the device shows it when the user saves (a pull may have changed it meanwhile).
+            const current = await db.customers.get(row.id)
+            if (!current) throw new LocalWriteError('not-found')
+            return v1 ? this.writeV1Edit(db, current, values as Partial<Record<CustomerV1Field, string | null>>) : updateCustomer(db, row.id, values!)
+          }),
         ),
       )
     }
@@ -981,7 +1258,9 @@ class Simulation {
     const row = rows.length ? this.pick(rows) : null
     const kind = this.int(7)
     if (kind === 0 && row) {
-      await this.localWrite(device, `updateCustomer ${short(row.id)} zip "abc" (raw, invalid)`, (db) => writeRawMutation(db, 'updateCustomer', 1, { id: row.id, changes: { zip: { from: row.zip, to: 'abc' } } }))
+      await this.localWrite(device, `updateCustomer ${short(row.id)} zip "abc" (raw, invalid)`, (db) =>
+        writeRawMutation(db, 'updateCustomer', 2, { id: row.id, changes: { addresses: { from: row.addresses, to: [{ type: 'home', street: '', zip: 'abc', city: 'Köln', country: 'DE' }] } } }),
+      )
     } else if (kind === 1) {
       const id = uuidv7()
       this.customerOrder.push(id)
@@ -999,9 +1278,9 @@ class Simulation {
     } else if (kind === 5 && this.customerOrder.length) {
       // An id the server may already have (ID_TAKEN) while this device does not hold it.
       const id = this.pick(this.customerOrder)
-      await this.localWrite(device, `createCustomer ${short(id)} (reused id)`, (db) => createCustomer(db, { id, firstName: 'Doppelt', lastName: 'Vergeben' }))
+      await this.localWrite(device, `createCustomer ${short(id)} (reused id)`, (db) => createCustomer(db, { id, firstName: 'Doppelt', lastName: 'Vergeben', phones: [{ type: 'mobile', number: '0171 000000' }] }))
     } else {
-      await this.localWrite(device, 'updateCustomer v99 (raw, unknown version)', (db) => writeRawMutation(db, 'updateCustomer', 99, { id: row?.id ?? uuidv7(), changes: { city: { from: null, to: 'Köln' } } }))
+      await this.localWrite(device, 'updateCustomer v99 (raw, unknown version)', (db) => writeRawMutation(db, 'updateCustomer', 99, { id: row?.id ?? uuidv7(), changes: { tags: { from: [], to: ['Köln'] } } }))
     }
   }
 
@@ -1085,7 +1364,7 @@ class Simulation {
     for (const device of this.devices) {
       const db = this.liveTab(device).db
       const lastSeq = this.serverLastSeq(device.clientId)
-      const [outbox, nextSeq, local, rows] = await Promise.all([db.outbox.orderBy('seq').toArray(), getMeta(db, 'nextSeq'), db.quarantine.toArray(), db.customers.toArray()])
+      const [outbox, nextSeq, local, held] = await Promise.all([db.outbox.orderBy('seq').toArray(), getMeta(db, 'nextSeq'), db.quarantine.toArray(), this.deviceRows(db)])
       const top = (nextSeq ?? 1) - 1
       const seqs = outbox.map((e) => e.seq)
       this.assert(seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1), `${device.name}: outbox has holes: ${seqs.join(',')}`)
@@ -1121,14 +1400,16 @@ class Simulation {
         this.assert(!!server && server.clientId === device.clientId && server.seq === q.seq && isDeepStrictEqual(args, q.args ?? null), `${device.name}: local quarantine entry seq ${q.seq} does not match the server's quarantine`)
       }
       // A row shown as "nicht synchronisiert" must have something in the outbox.
-      const pendingKeys = new Set(outbox.flatMap((e) => keysOf(e).map((k) => k.id)))
-      for (const row of rows) if (row.pending) this.assert(pendingKeys.has(row.id), `${device.name}: row ${short(row.id)} marked pending without an outbox entry`)
+      const pendingKeys = new Set(outbox.flatMap((e) => keysOf(e).map((k) => `${k.table}/${k.id}`)))
+      for (const table of ROW_TABLES) {
+        for (const row of held[table]) if (row.pending) this.assert(pendingKeys.has(`${table}/${row.id}`), `${device.name}: ${table} row ${short(row.id)} marked pending without an outbox entry`)
+      }
       // And the other way round: a change the server has not taken yet stays visible as pending.
-      const byId = new Map(rows.map((r) => [r.id, r]))
+      const byKey = new Map<string, { pending?: unknown }>(ROW_TABLES.flatMap((table) => held[table].map((r) => [`${table}/${r.id}`, r] as const)))
       for (const e of outbox) {
         if (e.seq <= lastSeq) continue
         for (const k of keysOf(e)) {
-          const row = byId.get(k.id)
+          const row = byKey.get(`${k.table}/${k.id}`)
           if (row) this.assert(!!row.pending, `${device.name}: row ${short(k.id)} shown as synced although seq ${e.seq} (${e.name}) is not on the server`)
         }
       }
@@ -1152,23 +1433,35 @@ class Simulation {
     const page = this.snapshots.get(`${device.clientId}|${cookie}`)
     if (!page) return this.violation(`${device.name}: pulled, but the server never sent a page with cookie ${cookie}`)
     if (complete && page.more) return this.violation(`${device.name}: round reported complete after a page with more=true`)
-    const [rows, initialSyncComplete] = await db.transaction('r', [db.customers, db.meta], () => Promise.all([db.customers.toArray(), getMeta(db, 'initialSyncComplete')]))
+    const [held, initialSyncComplete] = await db.transaction('r', [...db.syncedTables(), db.meta], () => Promise.all([this.deviceRows(db), getMeta(db, 'initialSyncComplete')]))
     const what = complete ? 'complete pull' : 'pull page'
     if (page.clear && page.more) this.assert(initialSyncComplete === false, `${device.name}: initial sync marked complete in the middle of a full resync`)
-    const held = new Set(rows.map((r) => r.id))
-    for (const row of rows) {
-      const server = page.rows.get(row.id)
-      if (row.pending) {
-        const base = row.pending.base
-        if (base) this.assert(isDeepStrictEqual(base, server), `${device.name} after ${what}: pending row ${short(row.id)} sits on a base that is not the server's visible row`)
-        else this.assert(!server, `${device.name} after ${what}: pending creation ${short(row.id)} although the server sent the row`)
-      } else if (!server) {
-        this.violation(`${device.name} after ${what}: holds ${short(row.id)} (owner ${this.users.get(row.ownerRepId)?.label}) outside what ${device.user.label} may see`)
-      } else {
-        this.assert(isDeepStrictEqual(customerRowOf(row), server), `${device.name} after ${what}: row ${short(row.id)} differs from the server: ${JSON.stringify(customerRowOf(row))} vs ${JSON.stringify(server)}`)
+    for (const table of ROW_TABLES) {
+      const rows = held[table]
+      const ids = new Set(rows.map((r) => r.id))
+      for (const row of rows) {
+        const server = page.rows[table].get(row.id)
+        if (row.pending) {
+          const base = row.pending.base
+          if (base) this.assert(isDeepStrictEqual(base, server), `${device.name} after ${what}: pending ${table} row ${short(row.id)} sits on a base that is not the server's visible row`)
+          else this.assert(!server, `${device.name} after ${what}: pending creation ${short(row.id)} although the server sent the row`)
+        } else if (!server) {
+          this.violation(`${device.name} after ${what}: holds ${table} ${short(row.id)} (owner ${this.users.get(row.ownerRepId as string)?.label}) outside what ${device.user.label} may see`)
+        } else {
+          const mine = serverRowOf(table, row)
+          this.assert(isDeepStrictEqual(mine, server), `${device.name} after ${what}: ${table} row ${short(row.id)} differs from the server: ${JSON.stringify(mine)} vs ${JSON.stringify(server)}`)
+        }
+        // A note, consent or relation is only ever held together with its customer (customers are filled first).
+        if (table !== 'customers' && !row.pending) this.assert(page.rows.customers.has(row.customerId as string), `${device.name} after ${what}: ${table} ${short(row.id)} of a customer the user may not see`)
       }
+      if (complete) for (const id of page.rows[table].keys()) this.assert(ids.has(id), `${device.name}: complete pull but ${table} row ${short(id)} is missing`)
     }
-    if (complete) for (const id of page.rows.keys()) this.assert(held.has(id), `${device.name}: complete pull but row ${short(id)} is missing`)
+  }
+
+  /** The rows of every rep-owned synced table on the device, as stored (pending marks included). */
+  async deviceRows(db: FeldakteDb): Promise<Record<RowTable, (Record<string, unknown> & { id: string; pending?: { base: Record<string, unknown> | null } })[]>> {
+    const [customers, relations, consents, notes] = await Promise.all(ROW_TABLES.map((t) => (db[t] as unknown as { toArray(): Promise<(Record<string, unknown> & { id: string })[]> }).toArray()))
+    return { customers: customers!, relations: relations!, consents: consents!, notes: notes! }
   }
 
   // ---------------------------------------------------------------- the end
@@ -1209,14 +1502,14 @@ class Simulation {
     const db = this.t.db
     // Devices: outbox empty, seq not skipped, rows = what the user may see, quarantines equal.
     const serverQuarantine = db.select().from(quarantine).all()
-    const byUser = new Map<string, { device: Device; rows: CustomerRow[] }[]>()
+    const byUser = new Map<string, { device: Device; rows: Record<RowTable, Record<string, unknown>[]> }[]>()
     for (const d of this.devices) {
       for (const tab of d.tabs.filter((t) => t.alive)) {
-        const [outbox, nextSeq, local, rows, complete] = await Promise.all([
+        const [outbox, nextSeq, local, stored, complete] = await Promise.all([
           tab.db.outbox.count(),
           getMeta(tab.db, 'nextSeq'),
           tab.db.quarantine.toArray(),
-          tab.db.customers.toArray(),
+          this.deviceRows(tab.db),
           getMeta(tab.db, 'initialSyncComplete'),
         ])
         this.assert(outbox === 0, `${d.name}/${tab.no}: ${outbox} entries left in the outbox after quiescence`)
@@ -1227,20 +1520,24 @@ class Simulation {
         this.assert(seqs.length === lastSeq && seqs.every((s, i) => s === i + 1), `${d.name}: server processed seqs ${seqs.join(',')} for last_seq ${lastSeq}`)
         const serverIds = serverQuarantine.filter((q) => q.clientId === d.clientId).map((q) => q.id).sort()
         this.assert(isDeepStrictEqual(local.map((q) => q.id).sort(), serverIds), `${d.name}: device quarantine ${local.length} entries, server ${serverIds.length}`)
-        const held = rows.map((r) => customerRowOf(r)).sort((a, b) => a.id.localeCompare(b.id))
+        const byId = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a.id).localeCompare(String(b.id))
+        const held = Object.fromEntries(ROW_TABLES.map((t) => [t, stored[t].map((r) => serverRowOf(t, r)).sort(byId)])) as Record<RowTable, Record<string, unknown>[]>
         // A deactivated user's device is wiped by the app (problem "deactivated"); its rows are not compared.
         if (d.user.deactivated) {
           this.assert(d.lastRound?.error?.kind === 'deactivated', `${d.name}: deactivated user's device not told so`)
           continue
         }
         const visible = this.visibleRows(d.user)
-        this.assert(rows.every((r) => !r.pending), `${d.name}: rows still pending after quiescence`)
-        const expected = [...visible.values()].sort((a, b) => a.id.localeCompare(b.id))
-        if (!isDeepStrictEqual(held, expected)) {
-          const extra = held.filter((r) => !visible.has(r.id)).map((r) => short(r.id))
-          const missing = expected.filter((r) => !held.some((h) => h.id === r.id)).map((r) => short(r.id))
-          const differ = held.filter((r) => visible.has(r.id) && !isDeepStrictEqual(r, visible.get(r.id))).map((r) => short(r.id))
-          this.violation(`${d.name}: after quiescence device rows ≠ visible rows (extra ${extra.join(',')}; missing ${missing.join(',')}; different ${differ.join(',')})`)
+        for (const table of ROW_TABLES) {
+          this.assert(stored[table].every((r) => !r.pending), `${d.name}: ${table} rows still pending after quiescence`)
+          const expected = [...visible[table].values()].sort(byId)
+          const mine = held[table]
+          if (!isDeepStrictEqual(mine, expected)) {
+            const extra = mine.filter((r) => !visible[table].has(r.id as string)).map((r) => short(r.id as string))
+            const missing = expected.filter((r) => !mine.some((h) => h.id === r.id)).map((r) => short(r.id))
+            const differ = mine.filter((r) => visible[table].has(r.id as string) && !isDeepStrictEqual(r, visible[table].get(r.id as string))).map((r) => short(r.id as string))
+            this.violation(`${d.name}: after quiescence device ${table} ≠ visible rows (extra ${extra.join(',')}; missing ${missing.join(',')}; different ${differ.join(',')})`)
+          }
         }
         const list = byUser.get(d.user.id) ?? []
         list.push({ device: d, rows: held })
@@ -1275,7 +1572,9 @@ class Simulation {
   /**
    * The reference model: every mutation the server processed, replayed in rev order from the
    * payload the device sent, with the expected outcome predicted independently. The model's
-   * customers and field history must equal the server's exactly (applied once, nothing else).
+   * customers (customer numbers included) and field history must equal the server's exactly
+   * (applied once, nothing else), and every note, consent and relation must belong to its
+   * customer's rep. Version 1 goes through the shared applyV1Values / v1View like the server.
    */
   checkModel(processed: Map<string, typeof syncMutations.$inferSelect>): void {
     const db = this.t.db
@@ -1290,6 +1589,7 @@ class Simulation {
       if (!rep || rep.role !== 'rep') return false
       return actor.role === 'rep' ? repId === actor.id : rep.branchIds.some((b) => actor.branchIds.includes(b))
     }
+    let customerNo = 0
     let applied = 0
     let rejected = 0
     for (const m of ordered) {
@@ -1302,64 +1602,117 @@ class Simulation {
       this.assert(sent.id === m.mutationId && sent.name === m.name && sent.v === m.v, `server stored seq ${m.seq} of ${short(m.clientId)} under another id/name/version`)
       const at = m.at
       const rev = m.rev ?? 0
-      let outcome: string = 'applied'
-      let effect: (() => void) | null = null
+      const record = (c: ModelRow, field: string, oldValue: unknown, newValue: unknown, baseValue: unknown, overwritten: boolean) => {
+        const list = history.get(m.mutationId) ?? []
+        list.push({ customerId: c.id, entity: 'customer', entityId: c.id, field, oldValue: oldValue ?? null, newValue: newValue ?? null, baseValue: baseValue ?? null, overwritten, userId: actor.id, clientId: m.clientId })
+        history.set(m.mutationId, list)
+      }
+      /** A new customer from checked values: owner rules, then the id, then the next number. */
+      const create = (id: string, requestedOwner: string | undefined, values: CustomerValues): string | (() => void) => {
+        const owner = requestedOwner ?? actor.id
+        if (this.users.get(owner)?.role !== 'rep') return 'NOT_A_REP'
+        if (!canWrite(actor, owner)) return 'FORBIDDEN'
+        if (model.has(id)) return 'ID_TAKEN'
+        return () => {
+          const row = newCustomerRow(id, values, { ownerRepId: owner, branchId: this.users.get(owner)!.branchIds[0] ?? null, customerNo: `K-${String(++customerNo).padStart(6, '0')}`, at })
+          model.set(id, { ...row, createdBy: actor.id, rev, mergedIntoId: null })
+        }
+      }
+      /**
+       * Checked field values onto a customer: whole-record rules first (a company has no first
+       * name, a person needs one, no birth date in the future), then one history entry per field
+       * whose stored value changes; `meta` holds each field's base and whether it lost a race.
+       */
+      const patch = (c: ModelRow, values: Partial<Record<CustomerEditableField, unknown>>, meta: Partial<Record<CustomerEditableField, { base: unknown; overwritten: boolean }>>): string | (() => void) => {
+        const next = { ...c, ...values } as ModelRow
+        if (next.kind === 'company') values = { ...values, firstName: '' }
+        else if (!next.firstName) return 'VALIDATION'
+        if (next.kind === 'person' && 'birthDate' in values && next.birthDate && next.birthDate > this.date) return 'VALIDATION'
+        const changed = (Object.keys(values) as CustomerEditableField[]).filter((f) => !sameValue(values[f], c[f]))
+        return () => {
+          for (const f of changed) {
+            const x = meta[f]
+            record(c, f, c[f], values[f], x ? x.base : c[f], x?.overwritten ?? false)
+          }
+          if (!changed.length) return
+          for (const f of changed) (c as unknown as Record<string, unknown>)[f] = values[f]
+          Object.assign(c, { updatedAt: at, rev })
+        }
+      }
+      let outcome: string | (() => void) = 'UNKNOWN_MUTATION'
       if (actor.deactivated && rev > actor.deactivated.rev) {
         outcome = 'USER_INACTIVE'
-      } else if (m.name === 'createCustomer' && m.v === 1) {
+      } else if (m.name === 'createCustomer' && m.v === 2) {
         const p = createCustomerArgsSchema.safeParse(sent.args)
         if (!p.success) outcome = 'VALIDATION'
         else {
-          const a = p.data
-          const owner = a.ownerRepId ?? actor.id
-          if (this.users.get(owner)?.role !== 'rep') outcome = 'NOT_A_REP'
-          else if (!canWrite(actor, owner)) outcome = 'FORBIDDEN'
-          else if (model.has(a.id)) outcome = 'ID_TAKEN'
-          else
-            effect = () =>
-              model.set(a.id, {
-                id: a.id,
-                firstName: a.firstName,
-                lastName: a.lastName,
-                birthDate: (normalise(a.birthDate) as string | null) ?? null,
-                phone: (normalise(a.phone) as string | null) ?? null,
-                email: (normalise(a.email) as string | null) ?? null,
-                street: (normalise(a.street) as string | null) ?? null,
-                zip: (normalise(a.zip) as string | null) ?? null,
-                city: (normalise(a.city) as string | null) ?? null,
-                ownerRepId: owner,
-                branchId: this.users.get(owner)!.branchIds[0] ?? null,
-                createdAt: at,
-                updatedAt: at,
-                createdBy: actor.id,
-                rev,
-              })
+          const { id, ownerRepId, ...values } = p.data as CreateCustomerArgs
+          outcome = create(id, ownerRepId, values as CustomerValues)
         }
-      } else if (m.name === 'updateCustomer' && m.v === 1) {
+      } else if (m.name === 'createCustomer' && m.v === 1) {
+        // Version 1: the plain fields become the first list entries, then version 2's rules apply.
+        const p = createCustomerV1ArgsSchema.safeParse(sent.args)
+        if (!p.success) outcome = 'VALIDATION'
+        else {
+          const { id, ownerRepId, ...v1 } = p.data
+          const values = customerValuesSchema.safeParse({ kind: 'person', status: 'prospect', phones: [], emails: [], addresses: [], ...applyV1Values({ phones: [], emails: [], addresses: [] }, v1) })
+          outcome = values.success ? create(id, ownerRepId, values.data) : 'VALIDATION'
+        }
+      } else if (m.name === 'updateCustomer' && m.v === 2) {
         const p = updateCustomerArgsSchema.safeParse(sent.args)
         const c = p.success ? model.get(p.data.id) : undefined
         if (!p.success) outcome = 'VALIDATION'
         else if (!c || !canWrite(actor, c.ownerRepId)) outcome = 'NOT_FOUND'
         else {
-          const changes = Object.entries(p.data.changes) as [CustomerEditableField, { from: unknown; to: unknown }][]
-          const parsed = changes.map(([field, ch]) => ({ field, ch, r: customerFieldSchemas[field].safeParse(normalise(ch.to) ?? undefined) }))
-          if (parsed.some((x) => !x.r.success)) outcome = 'VALIDATION'
-          else
-            effect = () => {
-              const entries: HistoryExpectation[] = []
-              let changed = false
-              for (const { field, ch, r } of parsed) {
-                const to = normalise(r.data)
-                const current = normalise(c[field])
-                if (to === current) continue
-                const base = normalise(ch.from)
-                entries.push({ customerId: c.id, field, oldValue: current, newValue: to, baseValue: base, overwritten: base !== current, userId: actor.id, clientId: m.clientId })
-                ;(c as unknown as Record<string, unknown>)[field] = to
-                changed = true
-              }
-              if (changed) Object.assign(c, { updatedAt: at, rev })
-              if (entries.length) history.set(m.mutationId, entries)
+          const values: Partial<Record<CustomerEditableField, unknown>> = {}
+          const meta: Partial<Record<CustomerEditableField, { base: unknown; overwritten: boolean }>> = {}
+          outcome = ''
+          for (const [field, ch] of Object.entries(p.data.changes) as [CustomerEditableField, { from: unknown; to: unknown }][]) {
+            const parsed = parseCustomerField(field, ch.to)
+            if (!parsed.ok) {
+              outcome = 'VALIDATION'
+              break
             }
+            const to = field === 'firstName' ? (parsed.value ?? '') : parsed.value
+            if (sameValue(to, c[field])) continue
+            values[field] = to
+            meta[field] = { base: normalise(ch.from) ?? null, overwritten: !sameValue(ch.from, c[field]) }
+          }
+          if (!outcome) outcome = patch(c, values, meta)
+        }
+      } else if (m.name === 'updateCustomer' && m.v === 1) {
+        // Version 1 edits the first phone, e-mail and address; compared with the row's version-1 view.
+        const p = updateCustomerV1ArgsSchema.safeParse(sent.args)
+        const c = p.success ? model.get(p.data.id) : undefined
+        if (!p.success) outcome = 'VALIDATION'
+        else if (!c || !canWrite(actor, c.ownerRepId)) outcome = 'NOT_FOUND'
+        else {
+          const view = v1View(c)
+          const values: Partial<Record<CustomerV1Field, string | null>> = {}
+          const bases: Partial<Record<CustomerV1Field, string | null>> = {}
+          const lost = new Set<CustomerEditableField>()
+          outcome = ''
+          for (const [field, ch] of Object.entries(p.data.changes) as [CustomerV1Field, { from: unknown; to: unknown }][]) {
+            const input = normalise(ch.to)
+            const schema = customerV1FieldSchemas[field]
+            let r = schema.safeParse(input ?? undefined)
+            if (!r.success && input === null) r = schema.safeParse('')
+            if (!r.success) {
+              outcome = 'VALIDATION'
+              break
+            }
+            const to = (normalise(r.data) ?? null) as string | null
+            if (sameValue(to, view[field])) continue
+            values[field] = to
+            bases[field] = (normalise(ch.from) ?? null) as string | null
+            if (!sameValue(ch.from, view[field])) lost.add(V2_FIELD_OF[field])
+          }
+          if (!outcome) {
+            const mapped = applyV1Values(c, values) as Partial<Record<CustomerEditableField, unknown>>
+            const baseLists = applyV1Values(c, bases) as Partial<Record<CustomerEditableField, unknown>>
+            const meta = Object.fromEntries(Object.keys(mapped).map((f) => [f, { base: baseLists[f as CustomerEditableField] ?? null, overwritten: lost.has(f as CustomerEditableField) }]))
+            outcome = patch(c, mapped, meta)
+          }
         }
       } else if (m.name === 'reassignCustomer' && m.v === 1) {
         const p = reassignCustomerArgsSchema.safeParse(sent.args)
@@ -1369,30 +1722,30 @@ class Simulation {
         else if (!c || !canWrite(actor, c.ownerRepId)) outcome = 'NOT_FOUND'
         else if (this.users.get(p.data.ownerRepId)?.role !== 'rep') outcome = 'NOT_A_REP'
         else if (!canWrite(actor, p.data.ownerRepId)) outcome = 'FORBIDDEN'
-        else if (c.ownerRepId !== p.data.ownerRepId) {
+        else {
           const target = p.data.ownerRepId
-          effect = () => {
-            history.set(m.mutationId, [{ customerId: c.id, field: 'ownerRepId', oldValue: c.ownerRepId, newValue: target, baseValue: c.ownerRepId, overwritten: false, userId: actor.id, clientId: m.clientId }])
+          outcome = () => {
+            if (c.ownerRepId === target) return
+            record(c, 'ownerRepId', c.ownerRepId, target, c.ownerRepId, false)
             Object.assign(c, { ownerRepId: target, branchId: this.users.get(target)!.branchIds[0] ?? null, updatedAt: at, rev })
           }
         }
-      } else {
-        outcome = 'UNKNOWN_MUTATION'
       }
+      const expected = typeof outcome === 'string' ? outcome : 'applied'
       const actual = m.status === 'applied' ? 'applied' : (m.code ?? 'REJECTED')
-      if (actual !== outcome) {
-        this.violation(`${m.name} seq ${m.seq} of ${this.clientDevice.get(m.clientId)?.name}: server ${actual}, model expects ${outcome} (args ${JSON.stringify(sent.args)})`)
+      if (actual !== expected) {
+        this.violation(`${m.name} v${m.v} seq ${m.seq} of ${this.clientDevice.get(m.clientId)?.name}: server ${actual}, model expects ${expected} (args ${JSON.stringify(sent.args)})`)
         continue
       }
-      if (outcome === 'applied') {
+      if (typeof outcome === 'function') {
         applied++
-        effect?.()
+        outcome()
       } else rejected++
     }
     this.outcome.applied = applied
     this.outcome.rejected = rejected
 
-    // Server rows = model rows, field by field.
+    // Server rows = model rows, field by field (customer numbers in the order the creates arrived).
     const serverRows = db.select().from(customers).all()
     this.assert(serverRows.length === model.size, `server has ${serverRows.length} customers, the model ${model.size}`)
     for (const s of serverRows) {
@@ -1402,11 +1755,18 @@ class Simulation {
       if (!expected) this.violation(`server customer ${short(s.id)} no mutation created`)
       else if (!isDeepStrictEqual({ ...rest }, { ...expected })) this.violation(`customer ${short(s.id)}: server ${JSON.stringify(rest)} ≠ model ${JSON.stringify(expected)}`)
     }
+    // Notes, consents and relations follow their customer's rep (reassignments move them).
+    for (const [table, t] of [['notes', notes], ['consents', consents], ['relations', customerRelations]] as const) {
+      for (const r of db.select({ id: t.id, customerId: t.customerId, ownerRepId: t.ownerRepId }).from(t).where(isNull(t.deletedAt)).all()) {
+        const owner = model.get(r.customerId)?.ownerRepId
+        this.assert(r.ownerRepId === owner, `${table} ${short(r.id)} owned by ${this.users.get(r.ownerRepId)?.label}, its customer ${short(r.customerId)} by ${owner ? this.users.get(owner)?.label : 'nobody'}`)
+      }
+    }
     // Field history = exactly the model's entries (each change once, losers flagged).
     const actualHistory = new Map<string, HistoryExpectation[]>()
     for (const h of db.select().from(customerFieldHistory).all()) {
       const list = actualHistory.get(h.mutationId ?? '') ?? []
-      list.push({ customerId: h.customerId, field: h.field, oldValue: h.oldValue, newValue: h.newValue, baseValue: h.baseValue, overwritten: h.overwritten, userId: h.userId, clientId: h.clientId })
+      list.push({ customerId: h.customerId, entity: h.entity, entityId: h.entityId, field: h.field, oldValue: h.oldValue, newValue: h.newValue, baseValue: h.baseValue, overwritten: h.overwritten, userId: h.userId, clientId: h.clientId })
       actualHistory.set(h.mutationId ?? '', list)
     }
     const sortFields = (l: HistoryExpectation[] | undefined) => [...(l ?? [])].sort((a, b) => a.field.localeCompare(b.field))

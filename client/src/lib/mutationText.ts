@@ -1,10 +1,15 @@
 import { ERROR_MESSAGES } from '@shared/errors'
-import { CUSTOMER_EDITABLE_FIELDS, customerFormOf, displayValue, fieldLabel, type CustomerFormValues } from './customerFields'
+import { customerDisplayName } from '@shared/labels'
+import { applyV1Values, CUSTOMER_EDITABLE_FIELDS, CUSTOMER_V1_FIELDS, type CustomerRow } from '@shared/schemas/customers'
+import { displayValue, fieldLabel } from './customerFields'
+import { customerFormOf, type CustomerFormValues } from './customerForm'
 
 /** A recorded change as the device keeps it (outbox or quarantine). */
 export interface RecordedMutation {
   id: string
   name: string
+  /** Version of the mutation; old outboxes hold version 1 of the customer mutations. */
+  v?: number
   args: unknown
 }
 
@@ -17,20 +22,23 @@ export interface MutationDescription {
 
 const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {})
 const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '')
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)
 
-function fullName(args: Record<string, unknown>): string {
-  return [text(args.firstName), text(args.lastName)].filter(Boolean).join(' ')
+function nameIn(args: Record<string, unknown>): string {
+  return customerDisplayName({ kind: args.kind === 'company' ? 'company' : 'person', title: text(args.title) || null, firstName: text(args.firstName), lastName: text(args.lastName) })
 }
+
+// Both versions' fields: version 1 had phone, email, street, zip, city as plain fields.
+const DESCRIBED_FIELDS: string[] = [...new Set<string>([...CUSTOMER_EDITABLE_FIELDS, ...CUSTOMER_V1_FIELDS])]
+// What every new customer has unless chosen otherwise; not worth a line.
+const DEFAULTS: Record<string, unknown> = { kind: 'person', status: 'prospect' }
 
 /** Says what a change was, for the outbox and "Benötigt Aufmerksamkeit". `nameOf` names a customer id when known. */
 export function describeMutation(m: RecordedMutation, nameOf: (customerId: string) => string | undefined = () => undefined): MutationDescription {
   const args = record(m.args)
   if (m.name === 'createCustomer') {
-    const details = CUSTOMER_EDITABLE_FIELDS.filter((f) => args[f] !== undefined && args[f] !== null && args[f] !== '').map((f) => ({
-      label: fieldLabel(f),
-      value: displayValue(f, args[f]),
-    }))
-    return { title: `Kunde anlegen: ${fullName(args) || 'ohne Namen'}`, details }
+    const details = DESCRIBED_FIELDS.filter((f) => !isEmpty(args[f]) && DEFAULTS[f] !== args[f]).map((f) => ({ label: fieldLabel(f, args.kind === 'company' ? 'company' : 'person'), value: displayValue(f, args[f]) }))
+    return { title: `Kunde anlegen: ${nameIn(args) || 'ohne Namen'}`, details }
   }
   if (m.name === 'updateCustomer') {
     const changes = record(args.changes)
@@ -40,18 +48,32 @@ export function describeMutation(m: RecordedMutation, nameOf: (customerId: strin
       const c = record(changes[f])
       return { label: fieldLabel(f), value: `${displayValue(f, c.to)} (vorher: ${displayValue(f, c.from)})` }
     })
-    const what = fields.map(fieldLabel).join(', ')
+    const what = fields.map((f) => fieldLabel(f)).join(', ')
     return { title: name ? `Kunde ändern: ${name} – ${what}` : `Kunde ändern: ${what}`, details }
   }
   if (m.name === 'reassignCustomer') {
     const name = nameOf(text(args.id))
     return { title: name ? `Kunde neu zuordnen: ${name}` : 'Kunde neu zuordnen', details: [] }
   }
+  if (m.name === 'mergeCustomers') {
+    const survivor = nameOf(text(args.survivorId))
+    const merged = nameOf(text(args.mergedId))
+    return {
+      title: survivor && merged ? `Kunden zusammenführen: ${merged} in ${survivor}` : 'Kunden zusammenführen',
+      details: [
+        { label: 'Bleibt erhalten', value: survivor ?? text(args.survivorId) },
+        { label: 'Wird entfernt', value: merged ?? text(args.mergedId) },
+      ],
+    }
+  }
   return { title: `Änderung „${m.name}“`, details: [] }
 }
 
 /** Why the server refused a change, in German, with what it means for this kind of change. */
 export function rejectionReason(entry: RecordedMutation & { code: string; message: string }): string {
+  if (entry.code === 'NOT_FOUND' && entry.name === 'mergeCustomers') {
+    return 'Einer der beiden Kunden ist für Sie nicht (mehr) sichtbar oder wurde bereits zusammengeführt. Es wurde nichts zusammengeführt.'
+  }
   if (entry.code === 'NOT_FOUND' && entry.name !== 'createCustomer') {
     return 'Der Kunde ist für Sie nicht mehr sichtbar – zum Beispiel, weil er inzwischen einem anderen Vermittler zugeordnet wurde. Ihre Änderung wurde nicht übernommen.'
   }
@@ -61,24 +83,46 @@ export function rejectionReason(entry: RecordedMutation & { code: string; messag
   return entry.message || ERROR_MESSAGES.INTERNAL
 }
 
-export type MutationDraft = { kind: 'create'; values: CustomerFormValues } | { kind: 'edit'; customerId: string; values: Partial<CustomerFormValues> }
+type RowLists = Pick<CustomerRow, 'phones' | 'emails' | 'addresses'>
+
+export type MutationDraft =
+  | { kind: 'create'; values: CustomerFormValues }
+  | {
+      kind: 'edit'
+      customerId: string
+      /** The refused values applied to a customer (the current row, or an empty one for a new customer). */
+      apply(row: Record<string, unknown> & RowLists): Record<string, unknown>
+    }
+
+const EMPTY_ROW: Record<string, unknown> & RowLists = { phones: [], emails: [], addresses: [] }
 
 /**
  * The form to open for doing a refused change again as a new change: a new customer for a
  * refused creation, the edit form with the refused values for a refused edit. Null where
- * repeating makes no sense (e.g. a reassignment).
+ * repeating makes no sense (e.g. a reassignment or a merge).
  */
 export function draftOf(m: RecordedMutation): MutationDraft | null {
   const args = record(m.args)
-  if (m.name === 'createCustomer') return { kind: 'create', values: customerFormOf(args as Record<string, string | null>) }
+  const v1 = m.v === 1 || CUSTOMER_V1_FIELDS.some((f) => f in args && !(CUSTOMER_EDITABLE_FIELDS as readonly string[]).includes(f))
+  if (m.name === 'createCustomer') {
+    return { kind: 'create', values: customerFormOf(v1 ? { ...args, ...applyV1Values(EMPTY_ROW, args as Record<string, string | null>) } : args) }
+  }
   if (m.name === 'updateCustomer') {
-    const values: Partial<CustomerFormValues> = {}
     const changes = record(args.changes)
-    for (const f of CUSTOMER_EDITABLE_FIELDS) {
-      const to = record(changes[f]).to
-      if (f in changes) values[f] = typeof to === 'string' ? to : ''
+    const to: Record<string, unknown> = {}
+    for (const [f, c] of Object.entries(changes)) to[f] = record(c).to ?? null
+    const isV1 = m.v === 1 || Object.keys(to).some((f) => !(CUSTOMER_EDITABLE_FIELDS as readonly string[]).includes(f))
+    return {
+      kind: 'edit',
+      customerId: text(args.id),
+      apply: (row) => ({ ...row, ...(isV1 ? applyV1Values(row, to as Record<string, string | null>) : to) }),
     }
-    return { kind: 'edit', customerId: text(args.id), values }
   }
   return null
+}
+
+/** The form values a draft opens with: on the customer's current row, or as a new customer. */
+export function draftForm(draft: MutationDraft, row: (Record<string, unknown> & RowLists) | null): CustomerFormValues {
+  if (draft.kind === 'create') return draft.values
+  return customerFormOf(draft.apply(row ?? EMPTY_ROW))
 }

@@ -15,7 +15,8 @@ export async function mutate<N extends MutatorName>(db: FeldakteDb, name: N, arg
 }
 
 export { MUTATORS, getMutator, type MutatorName } from './registry'
-export { createCustomer, updateCustomer, reassignCustomer, type CreateCustomerInput, type CustomerValues } from './customers'
+export { createCustomer, updateCustomer, reassignCustomer, customerChanges, type CreateCustomerInput, type CustomerFieldValues } from './customers'
+export { mergeCustomers } from './merge'
 export { MutationArgsError, UnknownMutatorError, type ArgsIssue } from './errors'
 export { runMutation } from './mutate'
 export { replay, rebaseAfterPull, settlePushed, keysOf } from './rebase'

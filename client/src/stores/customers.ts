@@ -1,11 +1,13 @@
 import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import { defineStore } from 'pinia'
 import { liveQuery } from 'dexie'
-import type { CustomerDetail, CustomerListItem, CustomerRow } from '@shared/schemas/customers'
+import { customerDisplayName } from '@shared/labels'
+import type { CustomerDetail, CustomerListItem, CustomerRow, DuplicateCandidate, DuplicateCheck } from '@shared/schemas/customers'
 import { api, ApiError } from '../api'
 import { LocalWriteError, searchCustomers, type FeldakteDb, type LocalCustomer } from '../db'
-import { createCustomer, mutate, MutationArgsError, reassignCustomer, updateCustomer } from '../mutators'
-import { CUSTOMER_EDITABLE_FIELDS, type CustomerFormValues } from '../lib/customerFields'
+import { findLocalDuplicates } from '../db/duplicates'
+import { createCustomer, customerChanges, mergeCustomers, mutate, MutationArgsError, reassignCustomer, updateCustomer } from '../mutators'
+import { formToValues, type CustomerFormValues } from '../lib/customerForm'
 import { rejectionReason } from '../lib/mutationText'
 import { useAuthStore } from './auth'
 import { useSyncStore } from './sync'
@@ -52,21 +54,24 @@ export interface CustomerDetailModel {
 
 export const SERVER_PAGE_SIZE = 50
 
+/** A possible duplicate as the warning shows it; `ownerName` is empty on a rep's device. */
+export type DuplicateHit = DuplicateCandidate
+
+export interface DuplicateResult {
+  items: DuplicateHit[]
+  /** Why no check ran (back office offline); null when it ran. */
+  skipped: string | null
+}
+
+function duplicateOf(c: LocalCustomer): Omit<DuplicateHit, 'reasons'> {
+  return { id: c.id, customerNo: c.customerNo, firstName: c.firstName, lastName: c.lastName, birthDate: c.birthDate, city: c.addresses[0]?.city || null, ownerName: '' }
+}
+
 function fromDevice(c: LocalCustomer): CustomerView {
   const { words: _words, nameKey: _nameKey, pending, ...row } = c
   return { ...row, ownerName: null, pending: !!pending }
 }
 const fromServer = (c: CustomerListItem): CustomerView => ({ ...c, pending: false })
-
-/** '' is "no value"; names stay as typed so the schema can ask for them. */
-function toArgs(values: CustomerFormValues): Record<string, string | null> {
-  const out: Record<string, string | null> = {}
-  for (const f of CUSTOMER_EDITABLE_FIELDS) {
-    const v = values[f].trim()
-    out[f] = v === '' && f !== 'firstName' && f !== 'lastName' ? null : v
-  }
-  return out
-}
 
 function toSaveError(e: unknown): CustomerSaveError {
   if (e instanceof CustomerSaveError) return e
@@ -240,11 +245,11 @@ export const useCustomersStore = defineStore('customers', () => {
   }
 
   /** Creates a customer on the device; resolves with its id once it is stored there. */
-  async function create(values: CustomerFormValues, ownerRepId?: string): Promise<string> {
+  async function create(form: CustomerFormValues, ownerRepId?: string): Promise<string> {
     try {
       const db = requireDb()
-      const args = toArgs(values) as Parameters<typeof createCustomer>[1]
-      const receipt = await createCustomer(db, ownerRepId ? { ...args, ownerRepId } : args)
+      const { values } = formToValues(form)
+      const receipt = await createCustomer(db, ownerRepId ? { ...values, ownerRepId } : values)
       lastSave.value = { customerId: receipt.id, mutationId: receipt.mutationId, seq: receipt.seq }
       if (!onDevice.value) void sync.syncNow()
       return receipt.id
@@ -257,18 +262,17 @@ export const useCustomersStore = defineStore('customers', () => {
    * Stores the changed fields as one mutation; false when nothing changed. On the device the base
    * values come from the stored row; back office passes the server's row it edited.
    */
-  async function update(id: string, values: CustomerFormValues, serverRow?: CustomerRow): Promise<boolean> {
+  async function update(id: string, form: CustomerFormValues, serverRow?: CustomerRow): Promise<boolean> {
     try {
       const db = requireDb()
-      const next = toArgs(values)
+      const { values } = formToValues(form)
       let receipt
       if (serverRow) {
-        const changes: Record<string, { from: unknown; to: unknown }> = {}
-        for (const f of CUSTOMER_EDITABLE_FIELDS) if ((serverRow[f] ?? null) !== next[f]) changes[f] = { from: serverRow[f] ?? null, to: next[f] }
-        if (!Object.keys(changes).length) return false
+        const changes = customerChanges(serverRow, values)
+        if (!changes) return false
         receipt = await mutate(db, 'updateCustomer', { id, changes })
       } else {
-        receipt = await updateCustomer(db, id, next)
+        receipt = await updateCustomer(db, id, values)
         if (!receipt) return false
       }
       lastSave.value = { customerId: id, mutationId: receipt.mutationId, seq: receipt.seq }
@@ -279,16 +283,13 @@ export const useCustomersStore = defineStore('customers', () => {
     }
   }
 
-  /**
-   * Back office: hands the customer to another rep through the sync engine and waits for the
-   * server. 'queued' when offline (it is sent later); a refusal throws with the server's reason.
-   */
-  async function reassign(id: string, ownerRepId: string): Promise<'synced' | 'queued'> {
+  /** Runs a back-office change through the sync engine and waits for the server's verdict. */
+  async function sendAndWait(run: (db: FeldakteDb) => Promise<{ mutationId: string; seq: number }>): Promise<'synced' | 'queued'> {
     let db: FeldakteDb
     let receipt
     try {
       db = requireDb()
-      receipt = await reassignCustomer(db, id, ownerRepId)
+      receipt = await run(db)
     } catch (e) {
       throw toSaveError(e)
     }
@@ -296,6 +297,55 @@ export const useCustomersStore = defineStore('customers', () => {
     const refused = await db.quarantine.get(receipt.mutationId)
     if (refused) throw new CustomerSaveError(rejectionReason(refused))
     return (await db.outbox.get(receipt.seq)) ? 'queued' : 'synced'
+  }
+
+  /**
+   * Back office: hands the customer to another rep through the sync engine and waits for the
+   * server. 'queued' when offline (it is sent later); a refusal throws with the server's reason.
+   */
+  function reassign(id: string, ownerRepId: string): Promise<'synced' | 'queued'> {
+    return sendAndWait((db) => reassignCustomer(db, id, ownerRepId))
+  }
+
+  /** Back office: merges `mergedId` into `survivorId` (notes, consents, relations move); waits like reassign. */
+  function merge(survivorId: string, mergedId: string): Promise<'synced' | 'queued'> {
+    return sendAndWait((db) => mergeCustomers(db, survivorId, mergedId))
+  }
+
+  /**
+   * Customers that may be the one being entered. Reps check their device (works offline); back
+   * office asks the server, and says so when it cannot (`skipped`), rather than claiming "none".
+   */
+  async function findDuplicates(check: DuplicateCheck): Promise<DuplicateResult> {
+    if (onDevice.value) {
+      const db = sync.db
+      if (!db) return { items: [], skipped: 'Der Speicher auf dem Gerät ist noch nicht bereit; die Dublettenprüfung wurde übersprungen.' }
+      const found = await findLocalDuplicates(db, check)
+      return { items: found.map(({ customer, reasons }) => ({ ...duplicateOf(customer), reasons })), skipped: null }
+    }
+    try {
+      const res = await api.post<{ items: DuplicateCandidate[] }>('/customers/duplicates', check)
+      return { items: res.items, skipped: null }
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 0) return { items: [], skipped: 'Ohne Verbindung kann der Innendienst nicht auf Dubletten prüfen.' }
+      throw e
+    }
+  }
+
+  /** Back office: server search for the merge dialog (same endpoint as the list). */
+  async function searchServer(q: string, pageSize = 10): Promise<CustomerListItem[]> {
+    return (await api.get<{ items: CustomerListItem[] }>('/customers', { q, page: 1, pageSize })).items
+  }
+
+  /** Back office: one customer from the server (404 → null). */
+  async function fetchCustomer(id: string): Promise<CustomerView | null> {
+    try {
+      const { history: _history, ...row } = await api.get<CustomerDetail>(`/customers/${id}`)
+      return { ...row, pending: false }
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null
+      throw e
+    }
   }
 
   /** Names of the given customers as far as this device holds them (for describing changes). */
@@ -309,7 +359,7 @@ export const useCustomersStore = defineStore('customers', () => {
         sub = null
         if (!db || !wanted.length) return void (names.value = new Map())
         sub = liveQuery(() => db.customers.bulkGet(wanted)).subscribe({
-          next: (rows) => (names.value = new Map(rows.filter((r) => !!r).map((r) => [r.id, `${r.firstName} ${r.lastName}`]))),
+          next: (rows) => (names.value = new Map(rows.filter((r) => !!r).map((r) => [r.id, customerDisplayName(r)]))),
           error: (e: unknown) => console.error(e),
         })
       },
@@ -322,7 +372,22 @@ export const useCustomersStore = defineStore('customers', () => {
     return names
   }
 
-  return { onDevice, lastSave, lastSaveState, watchDeviceList, watchServerList, watchCustomer, watchNames, create, update, reassign }
+  return {
+    onDevice,
+    lastSave,
+    lastSaveState,
+    watchDeviceList,
+    watchServerList,
+    watchCustomer,
+    watchNames,
+    create,
+    update,
+    reassign,
+    merge,
+    findDuplicates,
+    searchServer,
+    fetchCustomer,
+  }
 })
 
 function listModel(): CustomerListModel {

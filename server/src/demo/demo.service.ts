@@ -5,8 +5,9 @@ import { branches, careerLevels } from '../db/schema'
 import type { Db } from '../db/client'
 import { inTx } from '../lib/tx'
 import { invalidateOrg } from '../modules/scope/hierarchy'
-import { searchDocument } from '../modules/customers/customer-search.service'
-import { CITIES, FIRST_NAMES, LAST_NAMES, STREETS, pick, seededRandom } from './names'
+import { FIRST_NAMES, LAST_NAMES, pick, seededRandom } from './names'
+
+export { generateCustomers, type CustomerFileOptions } from './demo-customers.service'
 
 export interface GeneratedOrg {
   branchIds: string[]
@@ -118,48 +119,6 @@ export function layerSizes(total: number, depth: number): number[] {
     assigned += n
   })
   return sizes
-}
-
-/**
- * Bulk-writes `perRep` customers for each rep (German names, addresses, phones), each with its own
- * rev, in one transaction. For the demo and for benchmarks of 5,000 to 1,000,000 customers.
- */
-export function generateCustomers(db: Db, repIds: string[], perRep: number | ((repId: string, i: number) => number), seed: number, now: string): number {
-  const random = seededRandom(seed)
-  const branchOf = db.$client.prepare('SELECT branch_id FROM user_branches WHERE user_id = ?').pluck()
-  const insert = db.$client.prepare(
-    `INSERT INTO customers (id, first_name, last_name, birth_date, phone, email, street, zip, city, owner_rep_id, branch_id, created_by, created_at, updated_at, rev)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const insertSearch = db.$client.prepare('INSERT INTO customer_search (rowid, words, phonetic) VALUES (?, ?, ?)')
-  const bumpRev = db.$client.prepare(
-    'INSERT INTO sync_rev (id, rev) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET rev = rev + excluded.rev RETURNING rev',
-  )
-  let total = 0
-  const counts = repIds.map((r, i) => (typeof perRep === 'number' ? perRep : perRep(r, i)))
-  const sum = counts.reduce((a, b) => a + b, 0)
-  db.$client.transaction(() => {
-    let rev = (bumpRev.get(sum) as { rev: number }).rev - sum
-    repIds.forEach((repId, index) => {
-      const branchId = (branchOf.get(repId) as string | undefined) ?? null
-      for (let i = 0; i < counts[index]!; i++) {
-        const first = pick(random, FIRST_NAMES)
-        const last = pick(random, LAST_NAMES)
-        const [zip, city] = pick(random, CITIES)
-        const year = 1940 + Math.floor(random() * 65)
-        const month = String(1 + Math.floor(random() * 12)).padStart(2, '0')
-        const day = String(1 + Math.floor(random() * 28)).padStart(2, '0')
-        const phone = `01${5 + Math.floor(random() * 3)}${Math.floor(random() * 10)} ${Math.floor(1_000_000 + random() * 8_999_999)}`
-        const mail = random() < 0.7 ? `${first}.${last}${Math.floor(random() * 100)}@example.de`.toLowerCase().replace(/[^a-z0-9.@-]/g, '') : null
-        const street = `${pick(random, STREETS)} ${1 + Math.floor(random() * 120)}`
-        const { lastInsertRowid } = insert.run(uuidv7(), first, last, `${year}-${month}-${day}`, phone, mail, street, zip, city, repId, branchId, repId, now, now, ++rev)
-        const doc = searchDocument({ firstName: first, lastName: last, email: mail, phone, city, zip, street })
-        insertSearch.run(lastInsertRowid, doc.words, doc.phonetic)
-        total++
-      }
-    })
-  })()
-  return total
 }
 
 export function hasOrganisation(db: Db): boolean {

@@ -16,7 +16,10 @@ export const DEMO_LEVELS = [
   { name: 'Direktionsleiter', rank: 5, centsPerUnit: 4400 },
 ]
 
-/** The demo organisation: 3 branches, 60 reps over 5 levels, 2 back-office users per branch, about 1,800 customers. */
+/**
+ * The demo organisation: 3 branches, 60 reps over 5 levels, 2 back-office users per branch, about
+ * 1,800 customers with households, consents, notes and follow-ups around today.
+ */
 export async function seedDemo(db: Db, clock: Clock, passwordLogN: number): Promise<GeneratedOrg> {
   const passwordHash = await hashPassword(DEMO_PASSWORD, passwordLogN)
   const org = generateOrganisation(db, {
@@ -32,6 +35,6 @@ export async function seedDemo(db: Db, clock: Clock, passwordLogN: number): Prom
     now: nowIso(clock),
   })
   // Leaders keep a smaller own book; reps at the bottom of the structure carry the most customers.
-  generateCustomers(db, org.repIds, (repId) => 6 + (org.depthOf.get(repId) ?? 1) * 6, 2026, nowIso(clock))
+  generateCustomers(db, org.repIds, (repId) => 6 + (org.depthOf.get(repId) ?? 1) * 6, 2026, nowIso(clock), { today: today(clock) })
   return org
 }

@@ -3,7 +3,7 @@ import { ERROR_MESSAGES, type ErrorCode } from '../../../shared/errors'
 /** A domain error with a stable code; the one error handler maps it to `{ code, message }`. */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429,
     readonly code: ErrorCode,
     message?: string,
     readonly issues?: { path: string; message: string }[],

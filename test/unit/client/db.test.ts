@@ -12,8 +12,10 @@ describe('openUserDb', () => {
     const storage = new MemoryStorage()
     const db = await openUserDb(userId, { storage })
     expect(db.name).toBe(`feldakte-${userId}`)
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['customers', 'meta', 'outbox', 'quarantine'])
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['consents', 'customers', 'meta', 'notes', 'outbox', 'quarantine', 'relationTypes', 'relations'])
     expect(db.customers.schema.indexes.map((i) => i.name).sort()).toEqual(['lastName', 'nameKey', 'ownerRepId', 'words'])
+    expect(db.notes.schema.indexes.map((i) => i.name).sort()).toEqual(['customerId', 'followUpOn'])
+    expect(db.relations.schema.indexes.map((i) => i.name).sort()).toEqual(['customerId', 'relatedCustomerId'])
     expect(db.customers.schema.idxByName.words?.multi).toBe(true)
     const clientId = await getMeta(db, 'clientId')
     expect(clientId).toMatch(UUID_RE)
@@ -77,9 +79,27 @@ describe('logout helpers', () => {
 
 describe('search words', () => {
   it('folds umlauts both ways and splits names, keeps phone digits and e-mail parts', () => {
-    const words = customerWords({ firstName: 'Jürgen', lastName: 'Müller-Lüdenscheidt', city: 'Köln', phone: '+49 171 234-56', email: 'J.Mueller@Example.de' })
+    const words = customerWords({
+      firstName: 'Jürgen',
+      lastName: 'Müller-Lüdenscheidt',
+      birthName: 'Schäfer',
+      customerNo: 'K-000042',
+      addresses: [
+        { type: 'home', street: 'Domstr. 1', zip: '50667', city: 'Köln', country: 'DE' },
+        { type: 'work', street: '', zip: '', city: 'Düsseldorf', country: 'DE' },
+      ],
+      phones: [
+        { type: 'mobile', number: '+49 171 234-56' },
+        { type: 'work', number: '0221 99 88' },
+      ],
+      emails: [{ type: 'private', address: 'J.Mueller@Example.de' }],
+      tags: ['Gewerbe'],
+    })
     expect(words).toEqual(
-      expect.arrayContaining(['juergen', 'jurgen', 'mueller', 'muller', 'luedenscheidt', 'koeln', 'koln', '4917123456', '017123456', 'j.mueller@example.de', 'example']),
+      expect.arrayContaining([
+        ...['juergen', 'jurgen', 'mueller', 'muller', 'luedenscheidt', 'schaefer', 'schafer', 'koeln', 'koln', 'duesseldorf', 'gewerbe', 'k-000042', '000042'],
+        ...['4917123456', '017123456', '02219988', 'j.mueller@example.de', 'example'],
+      ]),
     )
     expect(words.every((w) => w === w.toLowerCase())).toBe(true)
   })
@@ -92,9 +112,10 @@ describe('search words', () => {
 
   it('finds customers on the device by any word prefix, all query words required', async () => {
     const db = await openUserDb(uuidv7(), { storage: null })
-    await createCustomer(db, { firstName: 'Jürgen', lastName: 'Müller', city: 'Köln', phone: '0171 1234567' })
-    await createCustomer(db, { firstName: 'Anna', lastName: 'Muster', city: 'Bonn', email: 'anna@beispiel.de' })
-    await createCustomer(db, { firstName: 'Özlem', lastName: 'Schäfer', city: 'Köln' })
+    const city = (name: string) => [{ type: 'home' as const, city: name }]
+    await createCustomer(db, { firstName: 'Jürgen', lastName: 'Müller', addresses: city('Köln'), phones: [{ type: 'mobile', number: '0171 1234567' }] })
+    await createCustomer(db, { firstName: 'Anna', lastName: 'Muster', addresses: city('Bonn'), emails: [{ type: 'private', address: 'anna@beispiel.de' }] })
+    await createCustomer(db, { firstName: 'Özlem', lastName: 'Schäfer', addresses: [{ type: 'postal', city: 'Berlin' }, ...city('Köln')] })
     const names = async (q: string) => (await searchCustomers(db, q)).map((c) => c.lastName)
     expect(await names('mül')).toEqual(['Müller'])
     expect(await names('mueller')).toEqual(['Müller'])

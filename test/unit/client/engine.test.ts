@@ -5,24 +5,29 @@ import { uuidv7 } from '../../../shared/ids'
 import { dbNameFor, getMeta, openUserDb, resetDeviceIdentity, setMeta } from '../../../client/src/db'
 import { createCustomer, mutate, updateCustomer } from '../../../client/src/mutators'
 import { SyncEngine, type LockManagerLike } from '../../../client/src/sync'
+import { writeRawMutation } from '../../support/simulation'
 import { FaultyTransport } from './fake-server'
 import { setup, tick, until } from './harness'
 
 const allDelivered = (t: FaultyTransport[]) => t.flatMap((x) => x.delivered.flat()).sort((a, b) => a - b)
 const effectCounts = (h: { server: { effects: Map<string, number> } }) => [...h.server.effects.values()]
+const home = (city: string, zip = '50667') => ({ type: 'home' as const, street: '', zip, city, country: 'DE' })
+const mobile = (number: string) => ({ type: 'mobile' as const, number })
 
 describe('push and pull', () => {
   it('uploads offline changes, confirms the rows and marks the device complete', async () => {
     const h = await setup()
     const a = await createCustomer(h.db, { firstName: 'Erika', lastName: 'Mustermann' })
-    await updateCustomer(h.db, a.id, { city: 'Köln' })
+    await updateCustomer(h.db, a.id, { addresses: [home('Köln')] })
+    expect((await h.db.customers.get(a.id))?.customerNo).toBeNull()
     const report = await h.engine.syncOnce()
     expect(report).toMatchObject({ ok: true, applied: 2, quarantined: 0, complete: true, error: null })
     expect(await h.db.outbox.count()).toBe(0)
-    expect(h.server.customers.get(a.id)?.row).toMatchObject({ lastName: 'Mustermann', city: 'Köln' })
+    expect(h.server.customers.get(a.id)?.row).toMatchObject({ lastName: 'Mustermann', addresses: [home('Köln')] })
     // The row is now the server's, including what only the server knows.
     const row = await h.db.customers.get(a.id)
-    expect(row).toMatchObject({ city: 'Köln', branchId: 'filiale-1' })
+    expect(row).toMatchObject({ addresses: [home('Köln')], branchId: 'filiale-1', customerNo: 'K-000001' })
+    expect(row?.words).toContain('k-000001')
     expect(row?.pending).toBeUndefined()
     expect(await getMeta(h.db, 'initialSyncComplete')).toBe(true)
     expect(await getMeta(h.db, 'lastSyncAt')).toEqual(expect.any(String))
@@ -57,10 +62,10 @@ describe('push and pull', () => {
     await h.engine.syncOnce()
     expect(await h.db.customers.count()).toBe(2)
     h.server.remove(gone!.id)
-    h.server.edit(keep!.id, { city: 'Bonn' })
+    h.server.edit(keep!.id, { addresses: [home('Bonn', '53111')] })
     await h.engine.syncOnce()
     expect(await h.db.customers.get(gone!.id)).toBeUndefined()
-    expect((await h.db.customers.get(keep!.id))?.city).toBe('Bonn')
+    expect((await h.db.customers.get(keep!.id))?.addresses).toEqual([home('Bonn', '53111')])
   })
 
   it('includes writes made during a round in one follow-up round', async () => {
@@ -213,34 +218,34 @@ describe('exactly once under faults', () => {
 
   it('does not apply an already acknowledged mutation twice after cleanup was lost (T6)', async () => {
     const h = await setup()
-    const [c] = h.server.seed(1, { phone: '0171 111' })
+    const [c] = h.server.seed(1, { phones: [mobile('0171 111')] })
     await h.engine.syncOnce()
-    const mine = await updateCustomer(h.db, c!.id, { phone: '0171 222' })
+    const mine = await updateCustomer(h.db, c!.id, { phones: [mobile('0171 222')] })
     const clientId = h.db.device!.clientId
     // The server applied and acknowledged it; the page died before the outbox cleanup.
     const [entry] = await h.db.outbox.toArray()
     h.server.push({ clientId, schemaVersion: 1, mutations: [{ seq: entry!.seq, id: entry!.id, name: entry!.name, v: entry!.v, args: entry!.args }] })
     // Afterwards another device changed the same field.
-    h.server.edit(c!.id, { phone: '0171 333' })
+    h.server.edit(c!.id, { phones: [mobile('0171 333')] })
 
     expect((await h.engine.pull()).ok).toBe(true)
     // The server's lastSeq covers our entry: its effect is in the pulled row and is not replayed on top.
-    expect((await h.db.customers.get(c!.id))?.phone).toBe('0171 333')
+    expect((await h.db.customers.get(c!.id))?.phones).toEqual([mobile('0171 333')])
     expect(await h.db.outbox.count()).toBe(1)
 
     expect((await h.engine.syncOnce()).ok).toBe(true)
     expect(h.server.effects.get(mine!.mutationId)).toBe(1)
     expect(await h.db.outbox.count()).toBe(0)
-    expect((await h.db.customers.get(c!.id))?.phone).toBe('0171 333')
+    expect((await h.db.customers.get(c!.id))?.phones).toEqual([mobile('0171 333')])
   })
 
   it('quarantines a poison mutation with its payload and applies the valid ones after it (T7)', async () => {
     const h = await setup()
     h.server.poison = (m) => ((m.args as { lastName?: string }).lastName === 'Gift' ? 'FORBIDDEN' : null)
     const before = await createCustomer(h.db, { firstName: 'A', lastName: 'Vorher' })
-    const poison = await createCustomer(h.db, { firstName: 'B', lastName: 'Gift', city: 'Köln' })
+    const poison = await createCustomer(h.db, { firstName: 'B', lastName: 'Gift', addresses: [{ type: 'home', zip: '50667', city: 'Köln' }] })
     const after = await createCustomer(h.db, { firstName: 'C', lastName: 'Nachher' })
-    await updateCustomer(h.db, after.id, { city: 'Bonn' })
+    await updateCustomer(h.db, after.id, { addresses: [home('Bonn', '53111')] })
 
     const report = await h.engine.syncOnce()
     expect(report).toMatchObject({ ok: true, applied: 3, quarantined: 1 })
@@ -251,8 +256,8 @@ describe('exactly once under faults', () => {
         seq: 2,
         id: poison.mutationId,
         name: 'createCustomer',
-        v: 1,
-        args: { id: poison.id, firstName: 'B', lastName: 'Gift', city: 'Köln' },
+        v: 2,
+        args: { id: poison.id, kind: 'person', status: 'prospect', firstName: 'B', lastName: 'Gift', addresses: [home('Köln')], phones: [], emails: [], bankAccounts: [], tags: [] },
         createdAt: expect.any(String),
         clientId: h.db.device!.clientId,
         code: 'FORBIDDEN',
@@ -261,7 +266,7 @@ describe('exactly once under faults', () => {
       },
     ])
     expect(h.server.customers.has(before.id)).toBe(true)
-    expect(h.server.customers.get(after.id)?.row.city).toBe('Bonn')
+    expect(h.server.customers.get(after.id)?.row.addresses).toEqual([home('Bonn', '53111')])
     // The rejected create's optimistic row is gone: the device shows what the server has.
     expect(await h.db.customers.get(poison.id)).toBeUndefined()
     expect((await h.db.customers.toArray()).map((c) => c.lastName).sort()).toEqual(['Nachher', 'Vorher'])
@@ -269,15 +274,15 @@ describe('exactly once under faults', () => {
 
   it('undoes a rejected edit but keeps later pending edits of the same row', async () => {
     const h = await setup()
-    const [c] = h.server.seed(1, { city: 'Köln', phone: '0171 111' })
+    const [c] = h.server.seed(1, { addresses: [home('Köln')], phones: [mobile('0171 111')] })
     await h.engine.syncOnce()
-    h.server.poison = (m) => ((m.args as { changes?: { city?: { to?: string } } }).changes?.city?.to === 'Atlantis' ? 'VALIDATION' : null)
-    await updateCustomer(h.db, c!.id, { city: 'Atlantis' })
-    await updateCustomer(h.db, c!.id, { phone: '0171 999' })
-    expect(await h.db.customers.get(c!.id)).toMatchObject({ city: 'Atlantis', phone: '0171 999' })
+    h.server.poison = (m) => ((m.args as { changes?: { addresses?: { to?: { city: string }[] } } }).changes?.addresses?.to?.[0]?.city === 'Atlantis' ? 'VALIDATION' : null)
+    await updateCustomer(h.db, c!.id, { addresses: [home('Atlantis', '')] })
+    await updateCustomer(h.db, c!.id, { phones: [mobile('0171 999')] })
+    expect(await h.db.customers.get(c!.id)).toMatchObject({ addresses: [home('Atlantis', '')], phones: [mobile('0171 999')] })
     h.transport.pullFaults.push('drop-request')
     await h.engine.syncOnce() // push settles, the pull fails: the rows show the settled state
-    expect(await h.db.customers.get(c!.id)).toMatchObject({ city: 'Köln', phone: '0171 999' })
+    expect(await h.db.customers.get(c!.id)).toMatchObject({ addresses: [home('Köln')], phones: [mobile('0171 999')] })
     expect((await h.db.customers.get(c!.id))?.pending).toBeUndefined()
     expect(await h.db.quarantine.count()).toBe(1)
   })
@@ -355,17 +360,21 @@ describe('pull', () => {
 
   it('keeps a pending local edit visible over an older server version of the row (rebase)', async () => {
     const h = await setup()
-    const [c] = h.server.seed(1, { phone: '0171 111', city: 'Köln' })
+    const [c] = h.server.seed(1, { phones: [mobile('0171 111')], addresses: [home('Köln')] })
     await h.engine.syncOnce()
-    await updateCustomer(h.db, c!.id, { phone: '0171 222' })
-    h.server.edit(c!.id, { city: 'Bonn' }) // another device; the server does not know our edit yet
+    await updateCustomer(h.db, c!.id, { phones: [mobile('0171 222')] })
+    h.server.edit(c!.id, { addresses: [home('Bonn', '53111')] }) // another device; the server does not know our edit yet
     await h.engine.pull()
     const row = await h.db.customers.get(c!.id)
-    expect(row).toMatchObject({ phone: '0171 222', city: 'Bonn', pending: { base: expect.objectContaining({ phone: '0171 111', city: 'Bonn' }) } })
-    expect(row?.words).toContain('0171222')
+    expect(row).toMatchObject({
+      phones: [mobile('0171 222')],
+      addresses: [home('Bonn', '53111')],
+      pending: { base: expect.objectContaining({ phones: [mobile('0171 111')], addresses: [home('Bonn', '53111')] }) },
+    })
+    expect(row?.words).toEqual(expect.arrayContaining(['0171222', 'bonn']))
 
     await h.engine.syncOnce()
-    expect(h.server.customers.get(c!.id)?.row).toMatchObject({ phone: '0171 222', city: 'Bonn' })
+    expect(h.server.customers.get(c!.id)?.row).toMatchObject({ phones: [mobile('0171 222')], addresses: [home('Bonn', '53111')] })
     expect((await h.db.customers.get(c!.id))?.pending).toBeUndefined()
   })
 
@@ -373,7 +382,7 @@ describe('pull', () => {
     const h = await setup()
     const [c] = h.server.seed(1)
     await h.engine.syncOnce()
-    await updateCustomer(h.db, c!.id, { city: 'Bonn' })
+    await updateCustomer(h.db, c!.id, { remarks: 'Umzug nach Bonn' })
     h.server.remove(c!.id)
     await h.engine.pull()
     expect(await h.db.customers.get(c!.id)).toBeUndefined()
@@ -406,6 +415,48 @@ describe('pull', () => {
     await engine.syncOnce()
     expect(h.server.effects.get(c.mutationId)).toBe(1)
     db.close()
+  })
+})
+
+describe('several synced tables and old outboxes', () => {
+  it('pulls the notes, consents and relations of the user’s customers and drops them when the server deletes them', async () => {
+    const h = await setup()
+    h.server.pageSize = 2
+    const [c] = h.server.seed(1)
+    h.server.putRelationType({ code: 'child', name: 'Kind', reverseCode: 'parent', household: true, sort: 40 })
+    const note = { id: uuidv7(), customerId: c!.id, kind: 'memo', text: 'Notiz', ownerRepId: h.userId }
+    const consent = { id: uuidv7(), customerId: c!.id, type: 'privacy', givenOn: '2026-03-01', ownerRepId: h.userId }
+    const relation = { id: uuidv7(), customerId: c!.id, type: 'child', relatedCustomerId: null, ownerRepId: h.userId }
+    h.server.putChild('notes', note)
+    h.server.putChild('consents', consent)
+    h.server.putChild('relations', relation)
+    // Filled over several pages (customers first); complete only at the end.
+    expect(await h.engine.syncOnce()).toMatchObject({ ok: true, complete: true })
+    expect(await h.db.notes.toArray()).toEqual([note])
+    expect(await h.db.consents.toArray()).toEqual([consent])
+    expect(await h.db.relations.toArray()).toEqual([relation])
+    expect((await h.db.relationTypes.toArray()).map((t) => t.code)).toEqual(['child'])
+
+    h.server.removeChild('notes', note.id)
+    h.server.putChild('consents', { ...consent, withdrawnOn: '2026-03-10' })
+    await h.engine.syncOnce()
+    expect(await h.db.notes.count()).toBe(0)
+    expect(await h.db.consents.get(consent.id)).toMatchObject({ withdrawnOn: '2026-03-10' })
+  })
+
+  it('sends version-1 entries of an older app version as they are; the rows end as the server’s (T14)', async () => {
+    const h = await setup()
+    const id = uuidv7()
+    await writeRawMutation(h.db, 'createCustomer', 1, { id, firstName: 'Erika', lastName: 'Alt', phone: '0171 111', city: 'Köln' })
+    await writeRawMutation(h.db, 'updateCustomer', 1, { id, changes: { phone: { from: '0171 111', to: '0171 222' } } })
+    const report = await h.engine.syncOnce()
+    expect(report).toMatchObject({ ok: true, applied: 2, quarantined: 0, complete: true })
+    expect(h.transport.delivered).toEqual([[1, 2]])
+    const server = h.server.customers.get(id)!.row
+    expect(server).toMatchObject({ phones: [mobile('0171 222')], addresses: [{ type: 'home', street: '', zip: '', city: 'Köln', country: 'DE' }] })
+    const row = await h.db.customers.get(id)
+    expect(row?.pending).toBeUndefined()
+    expect(row).toMatchObject({ ...server, customerNo: 'K-000001' })
   })
 })
 

@@ -1,5 +1,20 @@
 import { uuidv7 } from '../../../shared/ids'
-import { createCustomerArgsSchema, reassignCustomerArgsSchema, updateCustomerArgsSchema, type CustomerRow } from '../../../shared/schemas/customers'
+import {
+  applyV1Values,
+  CUSTOMER_V1_FIELDS,
+  createCustomerArgsSchema,
+  createCustomerV1ArgsSchema,
+  customerV1FieldSchemas,
+  newCustomerRow,
+  parseCustomerField,
+  reassignCustomerArgsSchema,
+  sameValue,
+  updateCustomerArgsSchema,
+  updateCustomerV1ArgsSchema,
+  v1View,
+  type CustomerEditableField,
+  type CustomerRow,
+} from '../../../shared/schemas/customers'
 import {
   pullRequestSchema,
   pushRequestSchema,
@@ -24,29 +39,56 @@ export class FakeSeqGap extends Error {
 /** The server process died in the middle of a request (what was committed stays). */
 export class FakeCrash extends Error {}
 
-interface StoredCustomer {
-  row: CustomerRow
+interface Stored<R> {
+  row: R
   rev: number
   deleted: boolean
 }
+type StoredCustomer = Stored<CustomerRow>
+
+/** Rep-owned child tables the fake server also sends (rows put there by tests, not by mutations). */
+export const FAKE_CHILD_TABLES = ['relations', 'consents', 'notes'] as const
+export type FakeChildTable = (typeof FAKE_CHILD_TABLES)[number]
+/** Pull sends tables in this order within a fill, customers first (like the real server). */
+const FILL_ORDER = ['customers', ...FAKE_CHILD_TABLES] as const
+type FillTable = (typeof FILL_ORDER)[number]
 
 interface Cookie {
   clientId: string
   rev: number
-  /** Initial fill in progress: rows with id > afterId (as of `rev`) still to send. */
-  fill: { afterId: string } | null
+  /** Initial fill in progress: rows of `table` with id > afterId (as of `rev`) still to send, then the later tables. */
+  fill: { table: number; afterId: string } | null
 }
 
 const normalise = (v: unknown) => (v === undefined || v === '' ? null : v)
+const now = () => new Date().toISOString()
+
+/** A server customer row with defaults (the shape pull sends); `customerNo` as the server assigns it. */
+export function serverCustomerRow(overrides: Partial<CustomerRow> = {}): CustomerRow {
+  const at = now()
+  return {
+    ...newCustomerRow(uuidv7(), { kind: 'person', status: 'prospect', firstName: 'Kunde', lastName: 'Muster', addresses: [], phones: [], emails: [], bankAccounts: [], tags: [] }, {
+      ownerRepId: uuidv7(),
+      branchId: null,
+      customerNo: null,
+      at,
+    }),
+    ...overrides,
+  }
+}
 
 /**
  * An in-memory server speaking the sync protocol of shared/schemas/sync.ts: per-client lastSeq and
  * stored results (exactly once), quarantine for mutations that can never apply, pull by rev with
- * a paged initial fill that starts with `clear`.
+ * a paged initial fill that starts with `clear`. createCustomer and updateCustomer are served in
+ * version 2 and (for old outboxes) version 1, mapped onto the first list entry like the server.
  */
 export class FakeSyncServer {
   readonly clients = new Map<string, { lastSeq: number; results: Map<number, MutationResult> }>()
   readonly customers = new Map<string, StoredCustomer>()
+  /** Child rows (notes, consents, relations) and the relation types every device gets. */
+  readonly children: Record<FakeChildTable, Map<string, Stored<Record<string, unknown>>>> = { relations: new Map(), consents: new Map(), notes: new Map() }
+  readonly relationTypes = new Map<string, Stored<Record<string, unknown>>>()
   readonly quarantine: (Mutation & { clientId: string; code: string; message: string })[] = []
   /** How often each mutation id took effect: must never exceed 1. */
   readonly effects = new Map<string, number>()
@@ -64,6 +106,7 @@ export class FakeSyncServer {
   /** The acting user was deactivated: every mutation goes to quarantine, pull is refused. */
   userInactive = false
   private cookieCounter = 0
+  private customerCounter = 0
 
   constructor(readonly actorId: string = uuidv7()) {}
 
@@ -108,25 +151,37 @@ export class FakeSyncServer {
     let more = false
     if (!prev || prev.clientId !== req.clientId) {
       patch.push({ op: 'clear' })
-      next = { clientId: req.clientId, rev: this.rev, fill: { afterId: '' } }
+      for (const t of this.relationTypes.values()) patch.push({ op: 'put', table: 'relationTypes', id: t.row.code as string, row: { ...t.row } })
+      next = { clientId: req.clientId, rev: this.rev, fill: { table: 0, afterId: '' } }
     } else if (prev.fill) {
       next = { ...prev }
     } else {
-      for (const c of [...this.customers.values()].filter((c) => c.rev > prev.rev).sort((a, b) => a.rev - b.rev)) {
-        patch.push(c.deleted ? { op: 'del', table: 'customers', id: c.row.id } : { op: 'put', table: 'customers', id: c.row.id, row: { ...c.row } })
+      for (const t of [...this.relationTypes.values()].filter((t) => t.rev > prev.rev)) patch.push({ op: 'put', table: 'relationTypes', id: t.row.code as string, row: { ...t.row } })
+      const changed = FILL_ORDER.flatMap((table) => [...this.store(table).values()].filter((s) => s.rev > prev.rev).map((s) => ({ table, s })))
+      for (const { table, s } of changed.sort((a, b) => a.s.rev - b.s.rev)) {
+        const id = s.row.id as string
+        patch.push(s.deleted ? { op: 'del', table, id } : { op: 'put', table, id, row: { ...s.row } })
       }
       next = { clientId: req.clientId, rev: this.rev, fill: null }
     }
     if (next.fill) {
-      const afterId = next.fill.afterId
-      const rows = [...this.customers.values()]
-        .filter((c) => !c.deleted && c.row.id > afterId)
-        .sort((a, b) => (a.row.id < b.row.id ? -1 : 1))
-        .slice(0, this.pageSize)
-      for (const c of rows) patch.push({ op: 'put', table: 'customers', id: c.row.id, row: { ...c.row } })
-      const last = rows[rows.length - 1]
+      let { table, afterId } = next.fill
+      let budget = this.pageSize
+      while (budget > 0 && table < FILL_ORDER.length) {
+        const name = FILL_ORDER[table]!
+        const rows = [...this.store(name).values()]
+          .filter((s) => !s.deleted && (s.row.id as string) > afterId)
+          .sort((a, b) => ((a.row.id as string) < (b.row.id as string) ? -1 : 1))
+          .slice(0, budget)
+        for (const s of rows) patch.push({ op: 'put', table: name, id: s.row.id as string, row: { ...s.row } })
+        budget -= rows.length
+        if (budget > 0) {
+          table++
+          afterId = ''
+        } else afterId = rows[rows.length - 1]!.row.id as string
+      }
       // Like the real server: a finished fill still needs one incremental pull for what changed meanwhile.
-      next = { ...next, fill: rows.length === this.pageSize && last ? { afterId: last.row.id } : null }
+      next = { ...next, fill: table < FILL_ORDER.length ? { table, afterId } : null }
       more = true
     }
     const cookie = `c${++this.cookieCounter}`
@@ -140,7 +195,7 @@ export class FakeSyncServer {
   edit(id: string, changes: Partial<CustomerRow>): void {
     const c = this.customers.get(id)
     if (!c) throw new Error(`no customer ${id}`)
-    c.row = { ...c.row, ...changes, updatedAt: new Date().toISOString() }
+    c.row = { ...c.row, ...changes, updatedAt: now() }
     c.rev = ++this.rev
   }
 
@@ -153,26 +208,26 @@ export class FakeSyncServer {
 
   seed(n: number, overrides: Partial<CustomerRow> = {}): CustomerRow[] {
     return Array.from({ length: n }, (_, i) => {
-      const now = new Date().toISOString()
-      const row: CustomerRow = {
-        id: uuidv7(),
-        firstName: 'Kunde',
-        lastName: `Nr ${i}`,
-        birthDate: null,
-        phone: null,
-        email: null,
-        street: null,
-        zip: null,
-        city: null,
-        ownerRepId: this.actorId,
-        branchId: null,
-        createdAt: now,
-        updatedAt: now,
-        ...overrides,
-      }
+      const row = serverCustomerRow({ firstName: 'Kunde', lastName: `Nr ${i}`, ownerRepId: this.actorId, customerNo: this.nextCustomerNo(), ...overrides })
       this.customers.set(row.id, { row, rev: ++this.rev, deleted: false })
       return row
     })
+  }
+
+  /** A child row (note, consent, relation) written on the server, e.g. by another device. */
+  putChild(table: FakeChildTable, row: Record<string, unknown> & { id: string }): void {
+    this.children[table].set(row.id, { row: { ...row }, rev: ++this.rev, deleted: false })
+  }
+
+  removeChild(table: FakeChildTable, id: string): void {
+    const s = this.children[table].get(id)
+    if (!s) throw new Error(`no ${table} row ${id}`)
+    s.deleted = true
+    s.rev = ++this.rev
+  }
+
+  putRelationType(row: { code: string; name: string; reverseCode: string; household: boolean; sort: number }): void {
+    this.relationTypes.set(row.code, { row: { ...row }, rev: ++this.rev, deleted: false })
   }
 
   /** The server lost its cookie table (restore, cleanup): the next pull starts over. */
@@ -184,9 +239,24 @@ export class FakeSyncServer {
     return this.clients.get(clientId)?.lastSeq ?? 0
   }
 
+  private store(table: FillTable): Map<string, Stored<Record<string, unknown>>> {
+    return table === 'customers' ? (this.customers as unknown as Map<string, Stored<Record<string, unknown>>>) : this.children[table]
+  }
+
+  private nextCustomerNo(): string {
+    return `K-${String(++this.customerCounter).padStart(6, '0')}`
+  }
+
   private client(clientId: string) {
     let c = this.clients.get(clientId)
     if (!c) this.clients.set(clientId, (c = { lastSeq: 0, results: new Map() }))
+    return c
+  }
+
+  private writable(id: string): StoredCustomer | { code: string; message: string } {
+    const c = this.customers.get(id)
+    if (!c) return { code: 'NOT_FOUND', message: 'Nicht gefunden.' }
+    if (c.deleted) return { code: 'CUSTOMER_DELETED', message: 'Der Kunde wurde inzwischen gelöscht.' }
     return c
   }
 
@@ -195,40 +265,64 @@ export class FakeSyncServer {
     if (this.userInactive) return { code: 'USER_INACTIVE', message: 'Dieser Benutzer ist deaktiviert.' }
     const poison = this.poison(m)
     if (poison) return { code: poison, message: `vergiftet: ${poison}` }
-    const at = new Date().toISOString()
-    if (m.name === 'createCustomer' && m.v === 1) {
-      const parsed = createCustomerArgsSchema.safeParse(m.args)
-      if (!parsed.success) return { code: 'VALIDATION', message: parsed.error.issues[0]?.message ?? 'ungültig' }
-      const a = parsed.data
-      if (this.customers.has(a.id)) return { code: 'ID_TAKEN', message: 'Diese ID ist bereits vergeben.' }
-      const row: CustomerRow = {
-        id: a.id,
-        firstName: a.firstName,
-        lastName: a.lastName,
-        birthDate: (normalise(a.birthDate) as string | null) ?? null,
-        phone: (normalise(a.phone) as string | null) ?? null,
-        email: (normalise(a.email) as string | null) ?? null,
-        street: (normalise(a.street) as string | null) ?? null,
-        zip: (normalise(a.zip) as string | null) ?? null,
-        city: (normalise(a.city) as string | null) ?? null,
-        ownerRepId: a.ownerRepId ?? this.actorId,
-        branchId: 'filiale-1',
-        createdAt: at,
-        updatedAt: at,
+    const at = now()
+    const invalid = (issue: { message: string } | undefined) => ({ code: 'VALIDATION', message: issue?.message ?? 'ungültig' })
+    if (m.name === 'createCustomer' && (m.v === 1 || m.v === 2)) {
+      let id: string
+      let ownerRepId: string | undefined
+      let values: Parameters<typeof newCustomerRow>[1]
+      if (m.v === 2) {
+        const parsed = createCustomerArgsSchema.safeParse(m.args)
+        if (!parsed.success) return invalid(parsed.error.issues[0])
+        ;({ id, ownerRepId, ...values } = parsed.data)
+      } else {
+        // Version 1: the plain contact fields become the first entry of each list.
+        const parsed = createCustomerV1ArgsSchema.safeParse(m.args)
+        if (!parsed.success) return invalid(parsed.error.issues[0])
+        const { id: v1Id, ownerRepId: v1Owner, ...v1 } = parsed.data
+        id = v1Id
+        ownerRepId = v1Owner
+        const lists = applyV1Values({ phones: [], emails: [], addresses: [] }, Object.fromEntries(Object.entries(v1).map(([k, v]) => [k, normalise(v)])))
+        values = { kind: 'person', status: 'prospect', addresses: [], phones: [], emails: [], bankAccounts: [], tags: [], firstName: v1.firstName, lastName: v1.lastName, birthDate: v1.birthDate ?? null, ...lists }
       }
-      this.customers.set(a.id, { row, rev: ++this.rev, deleted: false })
-    } else if (m.name === 'updateCustomer' && m.v === 1) {
+      if (this.customers.has(id)) return { code: 'ID_TAKEN', message: 'Diese ID ist bereits vergeben.' }
+      const row = newCustomerRow(id, values, { ownerRepId: ownerRepId ?? this.actorId, branchId: 'filiale-1', customerNo: this.nextCustomerNo(), at })
+      this.customers.set(id, { row, rev: ++this.rev, deleted: false })
+    } else if (m.name === 'updateCustomer' && m.v === 2) {
       const parsed = updateCustomerArgsSchema.safeParse(m.args)
-      if (!parsed.success) return { code: 'VALIDATION', message: parsed.error.issues[0]?.message ?? 'ungültig' }
-      const c = this.customers.get(parsed.data.id)
-      if (!c) return { code: 'NOT_FOUND', message: 'Nicht gefunden.' }
-      if (c.deleted) return { code: 'CUSTOMER_DELETED', message: 'Der Kunde wurde inzwischen gelöscht.' }
-      const changes = Object.fromEntries(Object.entries(parsed.data.changes).map(([f, ch]) => [f, normalise(ch?.to)]))
-      c.row = { ...c.row, ...changes, updatedAt: at }
-      c.rev = ++this.rev
+      if (!parsed.success) return invalid(parsed.error.issues[0])
+      const c = this.writable(parsed.data.id)
+      if ('code' in c) return c
+      const next: Record<string, unknown> = { ...c.row }
+      for (const [field, ch] of Object.entries(parsed.data.changes) as [CustomerEditableField, { from: unknown; to: unknown }][]) {
+        const value = parseCustomerField(field, ch.to)
+        if (!value.ok) return { code: 'VALIDATION', message: `${field}: ${value.message}` }
+        next[field] = value.value ?? (Array.isArray(c.row[field]) ? [] : field === 'firstName' ? '' : null)
+      }
+      if (!sameValue(next, c.row)) {
+        c.row = { ...(next as unknown as CustomerRow), updatedAt: at }
+        c.rev = ++this.rev
+      }
+    } else if (m.name === 'updateCustomer' && m.v === 1) {
+      const parsed = updateCustomerV1ArgsSchema.safeParse(m.args)
+      if (!parsed.success) return invalid(parsed.error.issues[0])
+      const c = this.writable(parsed.data.id)
+      if ('code' in c) return c
+      const values: Record<string, string | null> = {}
+      for (const field of CUSTOMER_V1_FIELDS) {
+        const ch = parsed.data.changes[field]
+        if (!ch) continue
+        const value = customerV1FieldSchemas[field].safeParse(normalise(ch.to) ?? undefined)
+        if (!value.success) return { code: 'VALIDATION', message: `${field}: ${value.error.issues[0]?.message}` }
+        if (!sameValue(value.data, v1View(c.row)[field])) values[field] = (normalise(value.data) as string | null) ?? null
+      }
+      if (Object.keys(values).length) {
+        c.row = { ...c.row, ...applyV1Values(c.row, values), updatedAt: at }
+        c.rev = ++this.rev
+      }
     } else if (m.name === 'reassignCustomer' && m.v === 1) {
       const parsed = reassignCustomerArgsSchema.safeParse(m.args)
-      if (!parsed.success) return { code: 'VALIDATION', message: parsed.error.issues[0]?.message ?? 'ungültig' }
+      if (!parsed.success) return invalid(parsed.error.issues[0])
       const c = this.customers.get(parsed.data.id)
       if (!c || c.deleted) return { code: 'NOT_FOUND', message: 'Nicht gefunden.' }
       c.row = { ...c.row, ownerRepId: parsed.data.ownerRepId, updatedAt: at }

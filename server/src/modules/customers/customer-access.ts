@@ -1,11 +1,20 @@
-import { eq } from 'drizzle-orm'
-import { customers } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Tx } from '../../lib/tx'
 import { canSeeRep } from '../scope/scope.service'
 import type { MutationContext } from '../sync/registry'
+import { customerRecord, type CustomerRecord } from './customers.service'
 
-export type CustomerRecord = typeof customers.$inferSelect
+export type { CustomerRecord }
+
+/** Merges are followed this far; a longer chain means a bug, not a customer. */
+const MAX_MERGE_HOPS = 10
+
+/** The customer `id` stands for now: itself, or the survivor it was merged into. */
+export function resolveMerged(tx: Tx, id: string): CustomerRecord | undefined {
+  let c = customerRecord(tx, id)
+  for (let hops = 0; c?.mergedIntoId && hops < MAX_MERGE_HOPS; hops++) c = customerRecord(tx, c.mergedIntoId)
+  return c
+}
 
 /**
  * The customer a write is addressed to, as the actor may change it. A customer merged into
@@ -14,8 +23,7 @@ export type CustomerRecord = typeof customers.$inferSelect
  * restricted or pseudonymised (GDPR) → 409, the file is read-only.
  */
 export function writableCustomer(tx: Tx, ctx: MutationContext, id: string): CustomerRecord {
-  let c = tx.select().from(customers).where(eq(customers.id, id)).get()
-  for (let hops = 0; c?.mergedIntoId && hops < 10; hops++) c = tx.select().from(customers).where(eq(customers.id, c.mergedIntoId)).get()
+  const c = resolveMerged(tx, id)
   if (!c || !canSeeRep(tx, ctx.actor, c.ownerRepId, ctx.date, 'write')) throw notFound()
   if (c.deletedAt) throw new AppError(409, 'CUSTOMER_DELETED')
   if (c.pseudonymisedAt) throw new AppError(409, 'CUSTOMER_PSEUDONYMISED')

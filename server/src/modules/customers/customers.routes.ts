@@ -1,8 +1,16 @@
 import { createRoute } from '@hono/zod-openapi'
-import { customerDetailSchema, customerListQuerySchema, customerListSchema, idParamSchema } from '../../../../shared/schemas'
+import {
+  customerDetailSchema,
+  customerListQuerySchema,
+  customerListSchema,
+  duplicateCheckSchema,
+  duplicateResultSchema,
+  idParamSchema,
+} from '../../../../shared/schemas'
 import { today } from '../../lib/clock'
-import { createRouter, errorResponses, jsonResponse } from '../../lib/openapi'
+import { createRouter, errorResponses, jsonBody, jsonResponse } from '../../lib/openapi'
 import { currentUser } from '../auth/auth.middleware'
+import { findDuplicates } from './customer-duplicates.service'
 import { getCustomer, listCustomers } from './customers.service'
 
 const tags = ['Kunden']
@@ -30,4 +38,15 @@ export const customerRoutes = createRouter()
       responses: { 200: jsonResponse(customerDetailSchema, 'Kunde'), ...errorResponses },
     }),
     (c) => c.json(getCustomer(c.var.deps.db, currentUser(c), today(c.var.deps.clock), c.req.valid('param').id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/customers/duplicates',
+      tags,
+      summary: 'Mögliche Dubletten eines neuen oder geänderten Kunden (höchstens 10, nur im Sichtbereich)',
+      request: { body: jsonBody(duplicateCheckSchema, 'Name, Geburtsdatum, E-Mail-Adressen, Telefonnummern und IBANs') },
+      responses: { 200: jsonResponse(duplicateResultSchema, 'Kandidaten mit Gründen, stärkste zuerst'), ...errorResponses },
+    }),
+    (c) => c.json({ items: findDuplicates(c.var.deps.db, currentUser(c), today(c.var.deps.clock), c.req.valid('json')) }, 200),
   )

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
-import type { CustomerRow } from '../../../../shared/schemas'
+import type { CustomerDetail, CustomerRow } from '../../../../shared/schemas'
 import { customerFieldHistory, customers, users } from '../../db/schema'
 import type { DbOrTx } from '../../lib/tx'
 import { notFound } from '../../lib/errors'
@@ -40,8 +40,8 @@ export function customerRow(c: typeof customers.$inferSelect): CustomerRow {
 
 const toListItem = (r: { c: typeof customers.$inferSelect; ownerName: string }) => ({ ...customerRow(r.c), ownerName: r.ownerName })
 
-/** SQL condition "owner is in the actor's read scope"; undefined when the actor sees everything. */
-function scopeCondition(db: DbOrTx, actor: Actor, date: string): SQL | undefined | false {
+/** SQL condition "owner is in the actor's read scope"; undefined when the actor sees everything, false when nothing. */
+export function scopeCondition(db: DbOrTx, actor: Actor, date: string): SQL | undefined | false {
   const scope = repScope(db, actor, date)
   if (scope.all) return undefined
   if (scope.repIds.size === 0) return false
@@ -54,13 +54,22 @@ export function listCustomers(db: DbOrTx, actor: Actor, date: string, q: { q?: s
   if (cond === false) return { items: [] as (CustomerRow & { ownerName: string })[], total: 0 }
   const match = q.q ? buildMatch(q.q) : null
   if (match) {
-    const { ids, total } = searchCustomerIds(db, match, cond, q.pageSize, (q.page - 1) * q.pageSize)
-    if (!ids.length) return { items: [], total }
+    const scope = repScope(db, actor, date)
+    const { ids, total, totalCapped } = searchCustomerIds(db, match, scope, q.pageSize, (q.page - 1) * q.pageSize)
+    if (!ids.length) return { items: [], total, totalCapped }
+    // Looked up by id, the scope checked once more per row (an SQL scope condition here would walk the owner index).
     const byId = new Map(
-      db.select({ c: customers, ownerName: users.name }).from(customers).innerJoin(users, eq(users.id, customers.ownerRepId)).where(inArray(customers.id, ids)).all().map((r) => [r.c.id, r]),
+      db
+        .select({ c: customers, ownerName: users.name })
+        .from(customers)
+        .innerJoin(users, eq(users.id, customers.ownerRepId))
+        .where(and(inArray(customers.id, ids), isNull(customers.deletedAt)))
+        .all()
+        .filter((r) => scopeIncludes(scope, r.c.ownerRepId))
+        .map((r) => [r.c.id, r]),
     )
     const rows = ids.map((id) => byId.get(id)!).filter(Boolean)
-    return { items: rows.map(toListItem), total }
+    return { items: rows.map(toListItem), total, totalCapped }
   }
   const where = and(isNull(customers.deletedAt), cond)
   const total = db.select({ n: sql<number>`count(*)` }).from(customers).where(where).get()?.n ?? 0
@@ -76,24 +85,38 @@ export function listCustomers(db: DbOrTx, actor: Actor, date: string, q: { q?: s
   return { items: rows.map(toListItem), total }
 }
 
-/** One customer, if the actor may see it; otherwise it does not exist for them (404). */
-export function getCustomer(db: DbOrTx, actor: Actor, date: string, id: string) {
+/** The stored customer by id, deleted or not; access rules are the caller's (see customer-access.ts). */
+export function customerRecord(db: DbOrTx, id: string): CustomerRecord | undefined {
+  return db.select().from(customers).where(eq(customers.id, id)).get()
+}
+export type CustomerRecord = typeof customers.$inferSelect
+
+/** Back office reads the whole trail on the customer page; older entries stay in the table. */
+const HISTORY_LIMIT = 500
+
+/** One customer with its field history, if the actor may see it; otherwise it does not exist for them (404). */
+export function getCustomer(db: DbOrTx, actor: Actor, date: string, id: string): CustomerDetail {
   const row = db.select({ c: customers, ownerName: users.name }).from(customers).innerJoin(users, eq(users.id, customers.ownerRepId)).where(eq(customers.id, id)).get()
   if (!row || row.c.deletedAt || !scopeIncludes(repScope(db, actor, date), row.c.ownerRepId)) throw notFound()
   const history = db
     .select({
+      entity: customerFieldHistory.entity,
+      entityId: customerFieldHistory.entityId,
       field: customerFieldHistory.field,
       oldValue: customerFieldHistory.oldValue,
       newValue: customerFieldHistory.newValue,
       overwritten: customerFieldHistory.overwritten,
       at: customerFieldHistory.at,
-      userName: users.name,
+      userName: sql<string>`coalesce(${users.name}, '')`,
+      clientId: customerFieldHistory.clientId,
+      mutationId: customerFieldHistory.mutationId,
     })
     .from(customerFieldHistory)
-    .innerJoin(users, eq(users.id, customerFieldHistory.userId))
+    .leftJoin(users, eq(users.id, customerFieldHistory.userId))
     .where(eq(customerFieldHistory.customerId, id))
-    .orderBy(desc(customerFieldHistory.at))
-    .limit(200)
+    // Rows of one mutation share `at`; the rowid keeps the order they were written in.
+    .orderBy(desc(customerFieldHistory.at), sql`${customerFieldHistory}.rowid DESC`)
+    .limit(HISTORY_LIMIT)
     .all()
   return { ...customerRow(row.c), ownerName: row.ownerName, history }
 }

@@ -8,12 +8,15 @@ import type { Clock } from '../../lib/clock'
 
 export function getSettings(db: DbOrTx): OrgSettings {
   const rows = db.select().from(settings).all()
-  const out: OrgSettings = { ...DEFAULT_SETTINGS }
+  const out: OrgSettings = { ...DEFAULT_SETTINGS, requiredConsents: [...DEFAULT_SETTINGS.requiredConsents] }
   for (const r of rows) {
-    if (r.key in out) (out as Record<string, unknown>)[r.key] = r.value
+    // A stored value of the wrong shape (hand-edited database) falls back to the default.
+    if (r.key in out && sameShape(r.value, DEFAULT_SETTINGS[r.key as keyof OrgSettings])) (out as unknown as Record<string, unknown>)[r.key] = r.value
   }
   return out
 }
+
+const sameShape = (value: unknown, fallback: unknown) => (Array.isArray(fallback) ? Array.isArray(value) : typeof value === typeof fallback)
 
 export function updateSettings(db: Db, actor: Actor, clock: Clock, patch: Partial<OrgSettings>): OrgSettings {
   return inTx(db, (tx) => updateSettingsIn(tx, actor, clock, patch))
