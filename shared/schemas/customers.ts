@@ -78,7 +78,7 @@ export type EmailEntry = z.output<typeof emailEntrySchema>
 
 export const bankAccountSchema = z.object({
   iban: ibanSchema,
-  bic: bicSchema.nullable().optional().transform((v) => v ?? null),
+  bic: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), bicSchema.nullable().optional()).transform((v) => v ?? null),
   holder: optionalText(140).transform((v) => v || null),
   /** E.g. "Lastschrift Beiträge", "Provisionskonto". */
   label: optionalText(80).transform((v) => v || null),

@@ -261,6 +261,15 @@ const V2_FIELD_OF: Record<CustomerV1Field, CustomerEditableField> = {
   city: 'addresses',
 }
 
+/** The fields in which two rows differ, device value → server value. */
+function fieldDiff(device: Record<string, unknown>, server: Record<string, unknown>): string {
+  const keys = [...new Set([...Object.keys(device), ...Object.keys(server)])]
+  return keys
+    .filter((k) => !isDeepStrictEqual(device[k], server[k]))
+    .map((k) => `${k}: ${JSON.stringify(device[k])} → ${JSON.stringify(server[k])}`)
+    .join('; ')
+}
+
 /** A valid German IBAN for a bank code and an account number (check digits per ISO 13616). */
 function germanIban(blz: string, account: string): string {
   const bban = `${blz}${account.padStart(10, '0')}`
@@ -1536,7 +1545,9 @@ class Simulation {
             const extra = mine.filter((r) => !visible[table].has(r.id as string)).map((r) => short(r.id as string))
             const missing = expected.filter((r) => !mine.some((h) => h.id === r.id)).map((r) => short(r.id))
             const differ = mine.filter((r) => visible[table].has(r.id as string) && !isDeepStrictEqual(r, visible[table].get(r.id as string))).map((r) => short(r.id as string))
-            this.violation(`${d.name}: after quiescence device ${table} ≠ visible rows (extra ${extra.join(',')}; missing ${missing.join(',')}; different ${differ.join(',')})`)
+            const first = mine.find((r) => visible[table].has(r.id as string) && !isDeepStrictEqual(r, visible[table].get(r.id as string)))
+            const diff = first ? ` first difference: ${fieldDiff(first, visible[table].get(first.id as string)!)}` : ''
+            this.violation(`${d.name}: after quiescence device ${table} ≠ visible rows (extra ${extra.join(',')}; missing ${missing.join(',')}; different ${differ.join(',')})${diff}`)
           }
         }
         const list = byUser.get(d.user.id) ?? []

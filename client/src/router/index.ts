@@ -12,6 +12,7 @@ export const router = createRouter({
     { path: '/', name: 'home', component: () => import('../views/home/HomeView.vue'), meta: { title: 'Start' } },
     { path: '/kunden', name: 'customers', component: () => import('../views/customers/CustomerListView.vue'), meta: { title: 'Kunden' } },
     { path: '/kunden/neu', name: 'customer-new', component: () => import('../views/customers/CustomerCreateView.vue'), meta: { title: 'Neuer Kunde' } },
+    { path: '/kunden/import', name: 'customer-import', component: () => import('../views/customers/CustomerImportView.vue'), meta: { title: 'Kunden importieren' } },
     {
       path: '/kunden/:id',
       name: 'customer',
@@ -19,6 +20,7 @@ export const router = createRouter({
       props: true,
       meta: { title: 'Kunde' },
     },
+    { path: '/wiedervorlagen', name: 'follow-ups', component: () => import('../views/followUps/FollowUpsView.vue'), meta: { title: 'Wiedervorlagen' } },
     { path: '/synchronisation', name: 'sync', component: () => import('../views/sync/SyncView.vue'), meta: { title: 'Synchronisation' } },
     { path: '/struktur', name: 'structure', component: () => import('../views/structure/StructureView.vue'), meta: { title: 'Struktur' } },
     { path: '/verwaltung', redirect: { name: 'admin-users' } },

@@ -1,6 +1,6 @@
 import type { RouteLocationRaw } from 'vue-router'
 
-export type NavIconName = 'home' | 'customers' | 'structure' | 'admin' | 'users' | 'branches' | 'levels' | 'settings'
+export type NavIconName = 'home' | 'customers' | 'followUps' | 'structure' | 'admin' | 'users' | 'branches' | 'levels' | 'settings'
 
 export interface NavItem {
   to: RouteLocationRaw
@@ -13,6 +13,7 @@ export interface NavItem {
 export const MAIN_NAV: NavItem[] = [
   { to: { name: 'home' }, label: 'Start', icon: 'home', match: 'home' },
   { to: { name: 'customers' }, label: 'Kunden', icon: 'customers', match: 'customer' },
+  { to: { name: 'follow-ups' }, label: 'Wiedervorlagen', icon: 'followUps', match: 'follow-ups' },
   { to: { name: 'structure' }, label: 'Struktur', icon: 'structure', match: 'structure' },
 ]
 

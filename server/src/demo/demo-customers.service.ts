@@ -342,9 +342,10 @@ function writeCustomerFiles(db: Db, d: Draw, customers: Generated[], at: { today
     }
     for (let n = d.int(0, isCustomer ? 4 : 2); n > 0; n--) {
       const occurred = moment(created, nowMs)
-      // Older follow-ups were mostly worked off.
+      // Follow-ups older than a month were worked off; of the last month's, half are still open.
       const followUp = d.chance(0.2) ? addDays(dateOf(occurred), d.int(3, 21)) : null
-      note(kindOf(), occurred, followUp, followUp !== null && (followUp < at.today ? d.chance(0.85) : false))
+      const done = followUp !== null && followUp < at.today && (followUp < addDays(at.today, -30) || d.chance(0.5))
+      note(kindOf(), occurred, followUp, done)
     }
     if (d.chance(0.18)) {
       // Written in the two weeks before the follow-up date (and not after now).

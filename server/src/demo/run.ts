@@ -13,7 +13,7 @@ const env = parseEnv({ ADMIN_EMAIL: 'admin@demo.feldakte.de', ADMIN_PASSWORD: DE
 startServer(env, async (db) => {
   if (!hasDemoData(db)) {
     await seedDemo(db, systemClock, env.PASSWORD_HASH_LOG_N)
-    console.log('Demo-Organisation angelegt: 3 Filialen, 60 Vermittler auf 5 Karrierestufen, 6 Innendienst-Mitarbeiter, Kunden je Vermittler.')
+    console.log('Demo-Organisation angelegt: 3 Filialen, 60 Vermittler auf 5 Karrierestufen, 6 Innendienst-Mitarbeiter, rund 1.800 Kunden mit Haushalten, Einwilligungen, Notizen und Wiedervorlagen.')
   } else {
     console.log('Die Datenbank enthält bereits eine Organisation; es werden keine Demodaten geladen.')
   }

@@ -111,14 +111,14 @@ describe('repeating a refused change', () => {
   })
 
   it('applies a refused edit to the current customer, or to an empty one when the customer is gone', () => {
-    const row = { ...emptyCustomerForm(), firstName: 'Clara', lastName: 'Konflikt', phones: [{ type: 'home', number: '0228 1' }], addresses: [], emails: [] }
+    const row = { ...emptyCustomerForm(), firstName: 'Clara', lastName: 'Konflikt', phones: [{ type: 'home' as const, number: '0228 1' }], addresses: [], emails: [] }
     const v2 = draftOf({ id: 'm', name: 'updateCustomer', v: 2, args: { id, changes: { phones: { from: [], to: [{ type: 'mobile', number: '0170 5550100' }] } } } })!
     expect(v2.kind).toBe('edit')
     expect(draftForm(v2, row)).toMatchObject({ firstName: 'Clara', phones: [{ type: 'mobile', number: '0170 5550100' }] })
     expect(draftForm(v2, null)).toMatchObject({ firstName: '', phones: [{ type: 'mobile', number: '0170 5550100' }] })
     // Version 1 changed the first phone only: the second stays.
     const v1 = draftOf({ id: 'm', name: 'updateCustomer', v: 1, args: { id, changes: { phone: { from: '0228 1', to: '0170 2' } } } })!
-    const two = { ...row, phones: [{ type: 'home', number: '0228 1' }, { type: 'work', number: '0228 9' }] }
+    const two = { ...row, phones: [{ type: 'home' as const, number: '0228 1' }, { type: 'work' as const, number: '0228 9' }] }
     expect(draftForm(v1, two).phones).toEqual([
       { type: 'home', number: '0170 2' },
       { type: 'work', number: '0228 9' },

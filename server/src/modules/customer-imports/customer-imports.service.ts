@@ -26,10 +26,10 @@ import { nowIso, today } from '../../lib/clock'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { inTx, type DbOrTx } from '../../lib/tx'
 import { writeAudit } from '../audit/audit.service'
-import { nameBucket, nameSortKey, searchDocument } from '../customers/customer-search.service'
+import { indexCustomer, rebuildCustomerSearch } from '../customers/customer-search.service'
 import { formatCustomerNo } from '../customers/customers.mutations'
 import { orgSnapshot } from '../scope/hierarchy'
-import { canSeeRep, repScope, type Actor } from '../scope/scope.service'
+import { canSeeRep, repScope, scopeIncludes, type Actor, type RepScope } from '../scope/scope.service'
 import { nextRev, pokeViewers } from '../sync/sync.service'
 import { parseCustomerCsv, type ParsedRow } from './customer-imports.csv'
 
@@ -79,11 +79,12 @@ const reasonText = (reasons: DuplicateReason[]) => reasons.map((r) => DUPLICATE_
  */
 function flagDuplicatesInFile(rows: ParsedRow[]): void {
   const exact = new Map<string, ParsedRow>()
-  const byKey = new Map<string, ParsedRow[]>()
-  const add = (key: string, row: ParsedRow) => {
-    const list = byKey.get(key)
-    if (!list) byKey.set(key, [row])
-    else if (list.length < 5) list.push(row)
+  const byContact = new Map<string, ParsedRow[]>()
+  const bySound = new Map<string, ParsedRow[]>()
+  const add = (map: Map<string, ParsedRow[]>, key: string, row: ParsedRow, max: number) => {
+    const list = map.get(key)
+    if (!list) map.set(key, [row])
+    else if (list.length < max) list.push(row)
   }
   for (const row of rows) {
     const v = row.values
@@ -95,25 +96,33 @@ function flagDuplicatesInFile(rows: ParsedRow[]): void {
       row.values = null
       continue
     }
-    const keys = [...contactKeys(v).map((k) => `${k.kind}:${k.value}`), `s|${v.kind}|${soundOf(v.lastName)}|${v.kind === 'company' ? '' : soundOf(v.firstName)}`]
-    const seen = new Set<ParsedRow>()
-    for (const k of keys) for (const other of byKey.get(k) ?? []) seen.add(other)
-    const check = checkOf(v)
-    const hints = [...seen]
-      .map((other) => ({ other, reasons: duplicateReasons(check, { id: `line-${other.line}`, ...other.values!, birthDate: other.values!.birthDate ?? null }) }))
-      .filter((h) => h.reasons.length)
-      .slice(0, 3)
+    const contact = contactKeys(v).map((k) => `${k.kind}:${k.value}`)
+    const sound = `${v.kind}|${soundOf(v.lastName)}|${v.kind === 'company' ? '' : soundOf(v.firstName)}`
+    const birth = v.birthDate ?? null
+    const candidates = new Set<ParsedRow>()
+    for (const k of contact) for (const other of byContact.get(k) ?? []) candidates.add(other)
+    // A similar name only counts when the birth dates do not contradict (as in duplicateReasons).
+    for (const other of bySound.get(sound) ?? []) if (!birth || !other.values!.birthDate || other.values!.birthDate === birth) candidates.add(other)
+    const hints: { other: ParsedRow; reasons: DuplicateReason[] }[] = []
+    if (candidates.size) {
+      const check = checkOf(v)
+      for (const other of candidates) {
+        const reasons = duplicateReasons(check, { id: `line-${other.line}`, ...other.values!, birthDate: other.values!.birthDate ?? null })
+        if (reasons.length) hints.push({ other, reasons })
+        if (hints.length === 3) break
+      }
+    }
     if (hints.length) row.warnings.push({ column: null, message: `Möglicherweise doppelt in der Datei: ${hints.map((h) => `Zeile ${h.other.line} (${reasonText(h.reasons)})`).join('; ')}.` })
     if (exactKey) exact.set(exactKey, row)
-    for (const k of keys) add(k, row)
+    for (const k of contact) add(byContact, k, row, 5)
+    add(bySound, sound, row, 50)
   }
 }
 
 type Existing = Pick<CustomerRow, 'id' | 'customerNo' | 'kind' | 'firstName' | 'lastName' | 'birthDate' | 'emails' | 'phones' | 'bankAccounts' | 'ownerRepId'>
 
 /** SQL condition text and parameter for "owner in the actor's scope" (raw statements). */
-function scopeSql(db: Db, actor: Actor, date: string): { where: string; params: unknown[] } {
-  const scope = repScope(db, actor, date)
+function scopeSql(scope: RepScope): { where: string; params: unknown[] } {
   return scope.all ? { where: '1', params: [] } : { where: 'owner_rep_id IN (SELECT value FROM json_each(?))', params: [JSON.stringify([...scope.repIds])] }
 }
 
@@ -125,7 +134,8 @@ function scopeSql(db: Db, actor: Actor, date: string): { where: string; params: 
  */
 function flagExistingDuplicates(db: Db, actor: Actor, date: string, rows: ParsedRow[]): void {
   const client = db.$client
-  const scope = scopeSql(db, actor, date)
+  const inScope = repScope(db, actor, date)
+  const scope = scopeSql(inScope)
   // Sound of the names → [id, birth date]: a name match needs birth dates that do not contradict.
   const bySound = new Map<string, [string, string | null][]>()
   const names = client
@@ -137,13 +147,14 @@ function flagExistingDuplicates(db: Db, actor: Actor, date: string, rows: Parsed
     if (list) list.push([id, birth])
     else bySound.set(key, [[id, birth]])
   }
-  const byKey = client.prepare(`SELECT customer_id FROM customer_contact_keys k JOIN customers c ON c.id = k.customer_id WHERE k.kind = ? AND k.value = ? AND ${scope.where} LIMIT 20`).pluck()
-  const load = client.prepare('SELECT id, customer_no, kind, first_name, last_name, birth_date, emails, phones, bank_accounts, owner_rep_id FROM customers WHERE id = ?')
+  const byKey = client.prepare('SELECT customer_id FROM customer_contact_keys WHERE kind = ? AND value = ? LIMIT 20').pluck()
+  const load = client.prepare('SELECT id, customer_no, kind, first_name, last_name, birth_date, emails, phones, bank_accounts, owner_rep_id FROM customers WHERE id = ? AND deleted_at IS NULL AND pseudonymised_at IS NULL')
   const cache = new Map<string, Existing>()
-  const existing = (id: string): Existing => {
+  const existing = (id: string): Existing | null => {
     let row = cache.get(id)
-    if (!row) {
-      const r = load.get(id) as Record<string, string>
+    if (row === undefined) {
+      const r = load.get(id) as Record<string, string> | undefined
+      if (!r) return null
       row = {
         id: r.id!,
         customerNo: r.customer_no ?? null,
@@ -171,10 +182,14 @@ function flagExistingDuplicates(db: Db, actor: Actor, date: string, rows: Parsed
         .slice(0, 50)
         .map(([id]) => id),
     )
-    for (const k of contactKeys(v)) for (const id of byKey.all(k.kind, k.value, ...scope.params) as string[]) ids.add(id)
+    for (const k of contactKeys(v)) for (const id of byKey.all(k.kind, k.value) as string[]) ids.add(id)
     if (!ids.size) continue
     const check = checkOf(v)
-    const hits = [...ids].map((id) => ({ e: existing(id), reasons: duplicateReasons(check, existing(id)) })).filter((h) => h.reasons.length)
+    const hits = [...ids]
+      .map(existing)
+      .filter((e): e is Existing => !!e && scopeIncludes(inScope, e.ownerRepId))
+      .map((e) => ({ e, reasons: duplicateReasons(check, e) }))
+      .filter((h) => h.reasons.length)
     if (!hits.length) continue
     const number = (e: Existing) => e.customerNo ?? customerDisplayName(e)
     const same = hits.find((h) => h.reasons.includes('name_birthdate'))
@@ -297,40 +312,10 @@ const INSERT_CUSTOMER = `INSERT INTO customers (id, customer_no, kind, status, s
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /**
- * Search entries for a batch of new customers with prepared statements (indexCustomer per row
- * re-prepares its queries: minutes for 100,000 rows). Same layout as customer-search.service:
- * the rowid is the name bucket shifted by SEARCH_SLOT_BITS plus a free slot in that bucket; a
- * test checks that indexCustomer puts a re-indexed imported customer into the same bucket.
+ * Up to this many new customers are indexed one by one; a larger batch rebuilds the search index
+ * in one pass in name order, which is cheaper than placing that many entries one at a time.
  */
-const SEARCH_SLOT_BITS = 18n
-function searchIndexer(client: Db['$client']): (c: CustomerRow) => void {
-  const top = client.prepare('SELECT max(search_rowid) FROM customer_search_rows WHERE search_rowid BETWEEN ? AND ?').pluck().safeIntegers()
-  const insertDoc = client.prepare('INSERT INTO customer_search (rowid, words, phonetic) VALUES (?, ?, ?)')
-  const insertRow = client.prepare('INSERT INTO customer_search_rows (search_rowid, customer_id) VALUES (?, ?)')
-  const next = new Map<number, bigint>()
-  const freeRowid = (bucket: number): bigint => {
-    for (let b = bucket; ; b++) {
-      const lo = BigInt(b) << SEARCH_SLOT_BITS
-      const hi = (BigInt(b + 1) << SEARCH_SLOT_BITS) - 1n
-      let candidate = next.get(b)
-      if (candidate === undefined) {
-        const max = top.get(lo, hi) as bigint | null
-        candidate = max === null ? lo : max + 1n
-      }
-      if (candidate <= hi) {
-        next.set(b, candidate + 1n)
-        return candidate
-      }
-      next.set(b, hi + 1n)
-    }
-  }
-  return (c) => {
-    const doc = searchDocument(c)
-    const rowid = freeRowid(nameBucket(nameSortKey(c.lastName, c.firstName)))
-    insertDoc.run(rowid, doc.words, doc.phonetic)
-    insertRow.run(rowid, c.id)
-  }
-}
+const INDEX_ONE_BY_ONE = 2_000
 
 /**
  * Imports the rows in ONE transaction: all of them ('all', refused while any row has an error)
@@ -351,7 +336,6 @@ export function commitImport(deps: Deps, actor: Actor, id: string, mode: ImportM
   const client = db.$client
   const insertCustomer = client.prepare(INSERT_CUSTOMER)
   const insertKey = client.prepare('INSERT INTO customer_contact_keys (customer_id, kind, value) VALUES (?, ?, ?)')
-  const index = searchIndexer(client)
   const at = nowIso(clock)
   const ids: string[] = []
   const result = inTx(db, (tx) => {
@@ -374,9 +358,10 @@ export function commitImport(deps: Deps, actor: Actor, id: string, mode: ImportM
         ownerRepId, branchId, actor.id, at, at, rev,
       )
       for (const k of contactKeys(c)) insertKey.run(c.id, k.kind, k.value)
-      index(c)
       ids.push(c.id)
     })
+    if (n <= INDEX_ONE_BY_ONE) for (const cid of ids) indexCustomer(tx, cid)
+    else rebuildCustomerSearch(db)
     const firstNo = formatCustomerNo(first)
     const lastNo = formatCustomerNo(last)
     const summary = { ...(imp.summary as StoredSummary), imported: n, firstCustomerNo: firstNo, lastCustomerNo: lastNo }

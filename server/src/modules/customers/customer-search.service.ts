@@ -73,6 +73,31 @@ function neighbours(db: DbOrTx, key: string, id: string, side: 'before' | 'after
   return rows.map((r) => ({ id: r.id, label: BigInt(r.label) }))
 }
 
+/** The index row of a customer, as customer_search_rows holds it. */
+interface IndexRow {
+  label: bigint
+  id: string
+  key: string
+  ownerRepId: string
+  words: string
+  phonetic: string
+  owner: string
+}
+
+/** Writes the content row and its FTS5 entry (both tables are the application's to keep in step). */
+function insertIndexRow(db: DbOrTx, r: IndexRow): void {
+  db.run(sql`INSERT INTO customer_search_rows (search_rowid, customer_id, sort_key, owner_rep_id, words, phonetic, owner)
+             VALUES (${r.label}, ${r.id}, ${r.key}, ${r.ownerRepId}, ${r.words}, ${r.phonetic}, ${r.owner})`)
+  db.run(sql`INSERT INTO customer_search (rowid, words, phonetic, owner) VALUES (${r.label}, ${r.words}, ${r.phonetic}, ${r.owner})`)
+}
+
+/** Removes a customer's content row and FTS5 entry (an external-content delete needs the indexed values). */
+function deleteIndexRow(db: DbOrTx, id: string): void {
+  db.run(sql`INSERT INTO customer_search (customer_search, rowid, words, phonetic, owner)
+             SELECT 'delete', search_rowid, words, phonetic, owner FROM customer_search_rows WHERE customer_id = ${id}`)
+  db.run(sql`DELETE FROM customer_search_rows WHERE customer_id = ${id}`)
+}
+
 /** A free label for (key, id), between its neighbours; re-spreads them when the gap is used up. */
 function placeLabel(db: DbOrTx, key: string, id: string): bigint {
   const prev = neighbours(db, key, id, 'before', 1)[0]?.label ?? 0n
@@ -89,9 +114,14 @@ function placeLabel(db: DbOrTx, key: string, id: string): bigint {
     const window: (Labelled | null)[] = [...before.slice(0, k).reverse(), null, ...after.slice(0, k)]
     const step = (hi - lo) / BigInt(window.length + 1)
     if (step < MIN_GAP && (before.length > k || after.length > k)) continue
-    // Two passes, so no label is held twice while the window moves.
-    window.forEach((m, i) => m && db.run(sql`UPDATE customer_search_rows SET search_rowid = ${-BigInt(i + 1)} WHERE customer_id = ${m.id}`))
-    window.forEach((m, i) => m && db.run(sql`UPDATE customer_search_rows SET search_rowid = ${lo + step * BigInt(i + 1)} WHERE customer_id = ${m.id}`))
+    const moved = window.flatMap((m, i) => (m ? [{ id: m.id, label: lo + step * BigInt(i + 1) }] : []))
+    const rows = db.all<Omit<IndexRow, 'label'>>(
+      sql`SELECT customer_id AS id, sort_key AS key, owner_rep_id AS ownerRepId, words, phonetic, owner FROM customer_search_rows
+          WHERE customer_id IN (SELECT value FROM json_each(${JSON.stringify(moved.map((m) => m.id))}))`,
+    )
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    for (const m of moved) deleteIndexRow(db, m.id)
+    for (const m of moved) insertIndexRow(db, { ...byId.get(m.id)!, label: m.label })
     return lo + step * BigInt(window.indexOf(null) + 1)
   }
 }
@@ -99,6 +129,7 @@ function placeLabel(db: DbOrTx, key: string, id: string): bigint {
 // ------------------------------------------------------------------ maintenance
 
 const searchFields = {
+  id: customers.id,
   customerNo: customers.customerNo,
   firstName: customers.firstName,
   lastName: customers.lastName,
@@ -110,34 +141,57 @@ const searchFields = {
   ownerRepId: customers.ownerRepId,
   deletedAt: customers.deletedAt,
 }
+type SearchSource = SearchFields & { id: string; ownerRepId: string }
+
+/** The index row a customer should have (label still to be placed). */
+function indexRowOf(c: SearchSource): Omit<IndexRow, 'label'> {
+  const doc = searchDocument(c)
+  return { id: c.id, key: nameSortKey(c.lastName, c.firstName), ownerRepId: c.ownerRepId, words: doc.words, phonetic: doc.phonetic, owner: ownerToken(c.ownerRepId) }
+}
 
 /**
  * Re-indexes one customer inside the caller's transaction (deleted customers leave the index).
- * The index rows' triggers keep FTS5 in step; owner changes and deletes are also caught by
- * triggers on customers, so a write path that forgets this call cannot widen anyone's scope.
+ * Owner changes and deletes are also caught by triggers on customers (migration 0005), so a write
+ * path that forgets this call can leave a stale text, never a customer in the wrong scope.
  */
 export function indexCustomer(db: DbOrTx, id: string): void {
   const row = db.select(searchFields).from(customers).where(sql`${customers.id} = ${id}`).get()
-  const current = db.get<{ sortKey: string; words: string; phonetic: string; owner: string } | undefined>(
-    sql`SELECT sort_key AS sortKey, words, phonetic, owner FROM customer_search_rows WHERE customer_id = ${id}`,
+  const current = db.get<Omit<IndexRow, 'label'> | undefined>(
+    sql`SELECT customer_id AS id, sort_key AS key, owner_rep_id AS ownerRepId, words, phonetic, owner FROM customer_search_rows WHERE customer_id = ${id}`,
   )
   if (!row || row.deletedAt) {
-    if (current) db.run(sql`DELETE FROM customer_search_rows WHERE customer_id = ${id}`)
+    if (current) deleteIndexRow(db, id)
     return
   }
-  const doc = searchDocument(row)
-  const key = nameSortKey(row.lastName, row.firstName)
-  const owner = ownerToken(row.ownerRepId)
-  if (current?.sortKey === key) {
-    if (current.words !== doc.words || current.phonetic !== doc.phonetic || current.owner !== owner) {
-      db.run(sql`UPDATE customer_search_rows SET words = ${doc.words}, phonetic = ${doc.phonetic}, owner_rep_id = ${row.ownerRepId}, owner = ${owner} WHERE customer_id = ${id}`)
-    }
-    return
+  const next = indexRowOf(row)
+  if (current && current.key === next.key && current.words === next.words && current.phonetic === next.phonetic && current.owner === next.owner && current.ownerRepId === next.ownerRepId) return
+  const label = current?.key === next.key ? BigInt(db.get<{ label: string }>(sql`SELECT CAST(search_rowid AS TEXT) AS label FROM customer_search_rows WHERE customer_id = ${id}`).label) : null
+  if (current) deleteIndexRow(db, id)
+  insertIndexRow(db, { ...next, label: label ?? placeLabel(db, next.key, id) })
+}
+
+/**
+ * Indexes many new customers at once with prepared statements (imports): each takes a label
+ * between its neighbours like indexCustomer. Call inside the importing transaction.
+ */
+export function indexNewCustomers(db: Db, ids: readonly string[]): void {
+  const client = db.$client
+  const load = client.prepare('SELECT id, customer_no, first_name, last_name, birth_name, emails, phones, addresses, tags, owner_rep_id, deleted_at FROM customers WHERE id = ?').raw()
+  const prev = client.prepare('SELECT search_rowid FROM customer_search_rows WHERE (sort_key, customer_id) < (?, ?) ORDER BY sort_key DESC, customer_id DESC LIMIT 1').pluck().safeIntegers()
+  const next = client.prepare('SELECT search_rowid FROM customer_search_rows WHERE (sort_key, customer_id) > (?, ?) ORDER BY sort_key, customer_id LIMIT 1').pluck().safeIntegers()
+  const insertRow = client.prepare('INSERT INTO customer_search_rows (search_rowid, customer_id, sort_key, owner_rep_id, words, phonetic, owner) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const insertDoc = client.prepare('INSERT INTO customer_search (rowid, words, phonetic, owner) VALUES (?, ?, ?, ?)')
+  for (const id of ids) {
+    const r = load.get(id) as [string, string | null, string, string, string | null, string, string, string, string, string, string | null] | undefined
+    if (!r || r[10]) continue
+    const [, customerNo, firstName, lastName, birthName, emails, phones, addresses, tags, ownerRepId] = r
+    const row = indexRowOf({ id, customerNo, firstName, lastName, birthName, emails: JSON.parse(emails), phones: JSON.parse(phones), addresses: JSON.parse(addresses), tags: JSON.parse(tags), ownerRepId, deletedAt: null })
+    const lo = (prev.get(row.key, id) as bigint | undefined) ?? 0n
+    const hi = (next.get(row.key, id) as bigint | undefined) ?? LABEL_END
+    const label = hi === LABEL_END && hi - lo > 2n * END_GAP ? lo + END_GAP : hi - lo > 1n ? lo + (hi - lo) / 2n : placeLabel(db, row.key, id)
+    insertRow.run(label, id, row.key, row.ownerRepId, row.words, row.phonetic, row.owner)
+    insertDoc.run(label, row.words, row.phonetic, row.owner)
   }
-  if (current) db.run(sql`DELETE FROM customer_search_rows WHERE customer_id = ${id}`)
-  const label = placeLabel(db, key, id)
-  db.run(sql`INSERT INTO customer_search_rows (search_rowid, customer_id, sort_key, owner_rep_id, words, phonetic, owner)
-             VALUES (${label}, ${id}, ${key}, ${row.ownerRepId}, ${doc.words}, ${doc.phonetic}, ${owner})`)
 }
 
 /**
@@ -167,6 +221,8 @@ export function rebuildCustomerSearch(db: Db): number {
         insert.run(step * BigInt(i + j + 1), id, key, ownerRepId, doc.words, doc.phonetic, ownerToken(ownerRepId))
       })
     }
+    // FTS5 reads the content table in rowid (= name) order and writes its index in one pass.
+    client.exec(`INSERT INTO customer_search (customer_search) VALUES ('rebuild')`)
   })()
   return keys.length
 }
@@ -176,7 +232,7 @@ const CUSTOMER_TRIGGERS = ['customers_search_owner', 'customers_search_deleted',
 
 /**
  * At start: fills the index when customers exist but it is empty (after the migration that
- * introduced it). Fails loudly when a later migration rebuilt the customers table and lost the
+ * introduced it). Refuses to start when a later migration rebuilt the customers table and lost the
  * triggers that keep scope filtering exact.
  */
 export function ensureCustomerSearch(db: Db): number {
