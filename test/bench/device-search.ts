@@ -103,7 +103,7 @@ export async function benchDeviceSearch(rows: Row[], root: string): Promise<void
   }
 }
 
-if (process.argv[1]?.endsWith('device-search.ts')) {
+if (process.argv[1] && path.basename(process.argv[1]) === 'device-search.ts') {
   const rows: Row[] = []
   await benchDeviceSearch(rows, path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'))
   console.table(rows)

@@ -19,6 +19,7 @@ import { benchPull, benchPushAndPoke } from './sync'
 import { benchSearch } from './search'
 import { benchInitialSync } from './initial-sync'
 import { benchSimulation } from './simulation'
+import { benchImport } from './import'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 type Row = { metric: string; value: string; target: string; ok: boolean }
@@ -128,6 +129,7 @@ await benchPushAndPoke(rows, root)
 await benchInitialSync(rows, root)
 await benchSearch(rows)
 await benchSimulation(rows)
+await benchImport(rows)
 
 const w = Math.max(...rows.map((r) => r.metric.length))
 console.log(`\n${'Messung'.padEnd(w)} | ${'Wert'.padStart(12)} | ${'Ziel'.padEnd(10)} | ok`)

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { uuidv7 } from '../../shared/ids'
 import { openMigratedDb, type Db } from '../../server/src/db/client'
 import { generateOrganisation } from '../../server/src/demo/demo.service'
@@ -105,7 +106,7 @@ export async function benchSearch(rows: Row[], total = Number(process.env.BENCH_
   db.$client.close()
 }
 
-if (process.argv[1]?.endsWith('search.ts')) {
+if (process.argv[1] && path.basename(process.argv[1]) === 'search.ts') {
   const rows: Row[] = []
   await benchSearch(rows)
   console.table(rows)

@@ -247,6 +247,16 @@ describe('commit', () => {
     expect(t.db.select().from(customerImports).where(eq(customerImports.id, p.id)).get()!.status).toBe('preview')
   })
 
+  it('indexes imported customers for the search, one by one into a larger customer base as well', async () => {
+    for (let i = 0; i < 16; i++) makeCustomer(t, rep.id, { firstName: 'Bestand', lastName: `Kunde${i}` })
+    const p = await preview('Vorname;Nachname;Ort\nWilhelmine;Wunderlich;Wuppertal\n')
+    expect((await commit(p.id, 'all')).status).toBe(200)
+    for (const q of ['Wunderlich', 'Wuppertal', 'Wilhelmine Wunderlich']) {
+      const res = await t.req('GET', `/api/customers?q=${encodeURIComponent(q)}`, { cookie: office.cookie })
+      expect(((await res.json()) as { items: { lastName: string }[] }).items.map((i) => i.lastName), q).toEqual(['Wunderlich'])
+    }
+  })
+
   it('admin imports into any rep', async () => {
     const p = await preview('Vorname;Nachname\nOtto;Fremdfiliale\n', otherRep.id, admin.cookie)
     expect((await commit(p.id, 'all', admin.cookie)).status).toBe(200)

@@ -48,7 +48,7 @@ describe('offline sync, randomized end to end (T20)', () => {
       if (failure) failures.push(failure)
     }
     expect(failures).toEqual([])
-  }, 300_000)
+  }, 600_000)
 })
 
 describe('found by the simulation', () => {

@@ -988,7 +988,10 @@ class Simulation {
    */
   async writeV1Edit(db: FeldakteDb, row: CustomerRow, values: Partial<Record<CustomerV1Field, string | null>>): Promise<MutationReceipt | null> {
     const view = v1View(row)
-    const changes = Object.fromEntries(Object.entries(values).map(([f, to]) => [f, { from: view[f as CustomerV1Field], to }]))
+    // That version sent changed fields only (its form compared with what the device showed).
+    const changed = Object.entries(values).filter(([f, to]) => !sameValue(typeof to === 'string' ? to.trim() : to, view[f as CustomerV1Field]))
+    if (!changed.length) return null
+    const changes = Object.fromEntries(changed.map(([f, to]) => [f, { from: view[f as CustomerV1Field], to }]))
     return runMutation(db, getMutator('updateCustomer', 1)!, { id: row.id, changes })
   }
 

@@ -3,7 +3,7 @@ const first = Number(process.argv[2] ?? 1), n = Number(process.argv[3] ?? 10)
 let fails = 0
 for (let seed = first; seed < first + n; seed++) {
   try {
-    const o = await runSimulation(configFor(seed))
+    const o = await runSimulation(configFor(seed, process.env.STEPS ? { steps: Number(process.env.STEPS) } : {}))
     console.log(`seed ${seed} ok applied ${o.applied} rejected ${o.rejected} ms ${o.ms.toFixed(0)}`)
   } catch (e) {
     fails++
