@@ -34,7 +34,7 @@ export function generateImportCsv(rows: number, seed: number): Uint8Array {
     const month = String(1 + Math.floor(random() * 12)).padStart(2, '0')
     let birth = `${day}.${month}.${1940 + Math.floor(random() * 65)}`
     let iban = random() < 0.6 ? germanIban('37040044', String(Math.floor(random() * 1e10))) : ''
-    let lastName = last
+    let lastName: string = last
     if (i % 50 === 7) iban = 'DE00123456789012345678'
     if (i % 50 === 23) birth = '31.02.1980'
     if (i % 50 === 41) lastName = ''

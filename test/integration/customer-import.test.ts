@@ -32,7 +32,7 @@ function upload(cookie: string | undefined, file: string | Uint8Array, query: { 
   const params = new URLSearchParams({ fileName: query.fileName ?? 'kunden.csv', ...(query.ownerRepId ? { ownerRepId: query.ownerRepId } : {}) })
   const headers: Record<string, string> = { origin: ORIGIN, 'content-type': 'text/csv' }
   if (cookie) headers.cookie = cookie
-  const body = typeof file === 'string' ? new TextEncoder().encode(file) : file
+  const body = (typeof file === 'string' ? new TextEncoder().encode(file) : file) as Uint8Array<ArrayBuffer>
   return Promise.resolve(t.app.request(`${ORIGIN}/api/customer-imports?${params}`, { method: 'POST', headers, body }))
 }
 

@@ -21,6 +21,19 @@ export type LocalRelation = RelationRow & { pending?: { base: RelationRow | null
 export type LocalConsent = ConsentRow & { pending?: { base: ConsentRow | null } }
 export type LocalNote = NoteRow & { pending?: { base: NoteRow | null } }
 
+/**
+ * The server's version of a row an unconfirmed mutation deleted on the device: a refusal puts it
+ * back, an acknowledgement drops it.
+ */
+export interface Tombstone {
+  /** `table/id`. */
+  key: string
+  table: SyncedTableName
+  id: string
+  base: Record<string, unknown>
+  mutationId: string
+}
+
 /** A mutation recorded on the device, waiting for the server's answer. */
 export interface OutboxEntry {
   /** Per-client sequence number: 1, 2, 3 … without gaps. */
@@ -86,6 +99,7 @@ export class FeldakteDb extends Dexie {
   declare relations: EntityTable<LocalRelation, 'id'>
   declare consents: EntityTable<LocalConsent, 'id'>
   declare notes: EntityTable<LocalNote, 'id'>
+  declare tombstones: EntityTable<Tombstone, 'key'>
   /** Reference data from the server, never changed on the device. */
   declare relationTypes: EntityTable<RelationTypeRow, 'code'>
   declare outbox: EntityTable<OutboxEntry, 'seq'>
@@ -129,10 +143,11 @@ export class FeldakteDb extends Dexie {
           { key: 'initialSyncComplete', value: false },
         ])
       })
+    this.version(4).stores({ tombstones: 'key, mutationId' })
   }
 
-  /** The Dexie tables of the synced cache, for transactions over all of them. */
+  /** The Dexie tables of the synced cache (and the tombstones of its pending deletes), for transactions over all of them. */
   syncedTables() {
-    return SYNCED_TABLES.map((name) => this[name])
+    return [...SYNCED_TABLES.map((name) => this[name]), this.tombstones]
   }
 }

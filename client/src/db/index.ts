@@ -4,4 +4,4 @@ export { ensureDeviceState, resetDeviceIdentity, deviceKeyFor, type KeyValueStor
 export { openUserDb, deleteUserDb, canLogout, wipeDevice } from './session'
 export { LocalWriteError, toLocalWriteError, isQuotaError, type LocalWriteReason } from './errors'
 export { onLocalWrite } from './events'
-export { customerNameKey, customerWords, foldText, queryWords, searchCustomers } from './words'
+export { customerNameKey, customerWords, DeviceCustomerSearch, foldText, queryWords, searchCustomers } from './words'

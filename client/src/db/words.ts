@@ -1,3 +1,4 @@
+import { koelnerPhonetik, phoneticKeys } from '../../../shared/phonetic'
 import type { CustomerRow } from '../../../shared/schemas/customers'
 import type { FeldakteDb, LocalCustomer } from './database'
 
@@ -27,7 +28,13 @@ function phoneWords(phone: string): string[] {
   return national ? [digits, national] : [digits]
 }
 
-/** The multi-entry `words` index of a customer: name, customer number, city, phone and e-mail tokens. */
+/**
+ * Marks the Kölner Phonetik codes of the names among a customer's words ("#67" for Meier, Meyer,
+ * Mayr): no query word starts with it, so codes only ever match as whole sounds.
+ */
+const PHONETIC = '#'
+
+/** The multi-entry `words` index of a customer: name, customer number, city, phone and e-mail tokens, and the names' phonetic codes. */
 export function customerWords(row: Pick<CustomerRow, 'firstName' | 'lastName' | 'birthName' | 'customerNo' | 'addresses' | 'phones' | 'emails' | 'tags'>): string[] {
   const words = new Set<string>()
   for (const text of [row.firstName, row.lastName, row.birthName, ...row.addresses.map((a) => a.city), ...row.tags]) {
@@ -45,6 +52,7 @@ export function customerWords(row: Pick<CustomerRow, 'firstName' | 'lastName' | 
     words.add(email)
     for (const w of splitWords(foldText(email))) words.add(w)
   }
+  for (const code of phoneticKeys([row.firstName, row.lastName, row.birthName].filter(Boolean).join(' '))) words.add(PHONETIC + code)
   return [...words]
 }
 
@@ -64,30 +72,158 @@ export function customerNameKey(row: Pick<CustomerRow, 'firstName' | 'lastName'>
   return `${foldPlain(row.lastName.trim())}\u0000${foldPlain(row.firstName.trim())}`
 }
 
-const byNameKey = (a: LocalCustomer, b: LocalCustomer) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : a.id < b.id ? -1 : 1)
+// ------------------------------------------------------------------ search
 
-/**
- * On-device search over the `words` index, sorted by name. A selective query loads its matches
- * and sorts them; a broad one (a letter or two, thousands of candidates) walks the name index
- * by key only and loads just the first matches, so the first keystrokes stay fast.
- */
-export async function searchCustomers(db: FeldakteDb, query: string, limit = 50): Promise<LocalCustomer[]> {
-  const words = queryWords(query).sort((a, b) => b.length - a.length)
-  const [first] = words
-  if (!first) return []
-  const matches = (c: LocalCustomer | undefined): c is LocalCustomer => !!c && words.every((w) => c.words.some((cw) => cw.startsWith(w)))
-  const candidates = new Set(await db.customers.where('words').startsWith(first).primaryKeys())
-  if (candidates.size <= BROAD) {
-    const rows = (await db.customers.bulkGet([...candidates])).filter(matches)
-    return rows.sort(byNameKey).slice(0, limit)
-  }
-  const ordered = (await db.customers.orderBy('nameKey').primaryKeys()).filter((id) => candidates.has(id))
-  const found: LocalCustomer[] = []
-  for (let i = 0; i < ordered.length && found.length < limit; i += limit) {
-    found.push(...(await db.customers.bulkGet(ordered.slice(i, i + limit))).filter(matches))
-  }
-  return found.slice(0, limit)
+/** A query as the device matches it: folded words, each with its phonetic token (words of three letters or more). */
+interface DeviceQuery {
+  words: string[]
+  codes: (string | null)[]
 }
 
-/** Above this many candidates, loading them all costs more than walking the name index. */
+function parseQuery(query: string): DeviceQuery | null {
+  // Longest first: the most selective word picks the candidates.
+  const words = queryWords(query).sort((a, b) => b.length - a.length)
+  if (!words.length) return null
+  const codes = words.map((w) => (/[a-z]{3,}/.test(w) && !w.includes('@') ? koelnerPhonetik(w) : '')).map((c) => (c ? PHONETIC + c : null))
+  return { words, codes }
+}
+
+/** A customer's words as one string, each word between separators, for fast prefix and whole-word tests. */
+const hayOf = (words: readonly string[]) => `\u0001${words.join('\u0001')}\u0001`
+
+/**
+ * How a customer matches: 2 when every query word starts one of its words (the spelling typed),
+ * 1 when some only sound alike (same Kölner Phonetik code as a name word), 0 when it does not match.
+ */
+function matchTier(hay: string, q: DeviceQuery): 0 | 1 | 2 {
+  let tier: 1 | 2 = 2
+  for (let i = 0; i < q.words.length; i++) {
+    if (hay.includes(`\u0001${q.words[i]}`)) continue
+    const code = q.codes[i]
+    if (!code || !hay.includes(`\u0001${code}\u0001`)) return 0
+    tier = 1
+  }
+  return tier
+}
+
+const byName = (a: { nameKey: string; id: string }, b: { nameKey: string; id: string }) =>
+  a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+
+/** Best matches first: exact spellings before phonetic-only matches, each in name order. */
+function rank(rows: LocalCustomer[], q: DeviceQuery, limit: number): LocalCustomer[] {
+  const tiered = rows.map((c) => ({ c, tier: matchTier(hayOf(c.words), q) })).filter((r) => r.tier > 0)
+  return tiered
+    .sort((a, b) => b.tier - a.tier || byName(a.c, b.c))
+    .slice(0, limit)
+    .map((r) => r.c)
+}
+
+/**
+ * On-device search straight from IndexedDB (one-off searches such as picking a relative; lists
+ * use DeviceCustomerSearch). A selective first word loads its candidates, including same-sounding
+ * names; a broad one (a letter or two) walks the name index in bulk reads until the page is full.
+ */
+export async function searchCustomers(db: FeldakteDb, query: string, limit = 50): Promise<LocalCustomer[]> {
+  const q = parseQuery(query)
+  if (!q) return []
+  const [first] = q.words
+  const [code] = q.codes
+  if ((await db.customers.where('words').startsWith(first!).count()) <= BROAD) {
+    const keys = new Set(await db.customers.where('words').startsWith(first!).primaryKeys())
+    if (code) for (const k of await db.customers.where('words').equals(code).primaryKeys()) keys.add(k)
+    const rows = (await db.customers.bulkGet([...keys])).filter((c): c is LocalCustomer => !!c)
+    return rank(rows, q, limit)
+  }
+  // Walking the whole name order sees every row, so phonetic matches are collected on the way.
+  const exact: LocalCustomer[] = []
+  const phonetic: LocalCustomer[] = []
+  let from: string | null = null
+  let seenAtFrom = 0
+  for (;;) {
+    const chunk: LocalCustomer[] = await (from === null ? db.customers.orderBy('nameKey') : db.customers.where('nameKey').aboveOrEqual(from)).limit(WALK + seenAtFrom).toArray()
+    const fresh = chunk.slice(from === null ? 0 : seenAtFrom)
+    for (const c of fresh) {
+      const tier = matchTier(hayOf(c.words), q)
+      if (tier === 2) exact.push(c)
+      else if (tier === 1 && phonetic.length < limit) phonetic.push(c)
+    }
+    if (exact.length >= limit || chunk.length < WALK + seenAtFrom) break
+    // Rows sharing the last name key come again in the next read (index order within a key is by id).
+    const last = chunk[chunk.length - 1]!.nameKey
+    seenAtFrom = last === from ? seenAtFrom + fresh.length : chunk.filter((c) => c.nameKey === last).length
+    from = last
+  }
+  return [...exact, ...phonetic].slice(0, limit)
+}
+
+/** Above this many index entries for the first word, loading all candidates costs more than walking the name index. */
 const BROAD = 400
+/** Rows per bulk read while walking the name index. */
+const WALK = 200
+
+interface IndexEntry {
+  id: string
+  nameKey: string
+  hay: string
+}
+
+/**
+ * The search of the customer list: an in-memory index of the device's customers (id, name key,
+ * words) in name order, so a keystroke costs a scan of a few thousand strings and one bulk read
+ * of the rows shown. Built in the background and again after the customers changed
+ * (`invalidate`, called by the store's live count); rows are always read fresh from IndexedDB.
+ */
+export class DeviceCustomerSearch {
+  private entries: IndexEntry[] | null = null
+  private version = 0
+  private building: { version: number; done: Promise<IndexEntry[]> } | null = null
+
+  constructor(private readonly db: FeldakteDb) {}
+
+  /** The customers changed: the next search rebuilds the index. */
+  invalidate(): void {
+    this.version++
+    this.entries = null
+  }
+
+  /** Builds the index ahead of the first keystroke. */
+  warm(): void {
+    void this.index().catch(() => undefined)
+  }
+
+  /** The first `limit` customers in name order (the list without a query). */
+  list(limit: number): Promise<LocalCustomer[]> {
+    return this.db.customers.orderBy('nameKey').limit(limit).toArray()
+  }
+
+  /** Best matches first, as searchCustomers ranks them. */
+  async search(query: string, limit: number): Promise<LocalCustomer[]> {
+    const q = parseQuery(query)
+    if (!q) return []
+    const exact: string[] = []
+    const phonetic: string[] = []
+    for (const e of await this.index()) {
+      const tier = matchTier(e.hay, q)
+      if (tier === 2) {
+        exact.push(e.id)
+        if (exact.length >= limit) break
+      } else if (tier === 1 && phonetic.length < limit) phonetic.push(e.id)
+    }
+    const rows = await this.db.customers.bulkGet([...exact, ...phonetic].slice(0, limit))
+    return rows.filter((c): c is LocalCustomer => !!c)
+  }
+
+  private index(): Promise<IndexEntry[]> {
+    if (this.entries) return Promise.resolve(this.entries)
+    const version = this.version
+    if (this.building?.version !== version) {
+      const done = this.db.customers.toArray().then((rows) => {
+        const entries = rows.map((c) => ({ id: c.id, nameKey: c.nameKey, hay: hayOf(c.words) })).sort(byName)
+        if (this.version === version) this.entries = entries
+        return entries
+      })
+      this.building = { version, done }
+    }
+    return this.building.done
+  }
+}

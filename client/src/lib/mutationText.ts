@@ -1,5 +1,7 @@
 import { ERROR_MESSAGES } from '@shared/errors'
-import { customerDisplayName } from '@shared/labels'
+import { CONSENT_TYPE_LABELS, customerDisplayName, NOTE_KIND_LABELS } from '@shared/labels'
+import type { ConsentType } from '@shared/schemas/consents'
+import type { NoteKind } from '@shared/schemas/notes'
 import { applyV1Values, CUSTOMER_EDITABLE_FIELDS, CUSTOMER_V1_FIELDS, type CustomerRow } from '@shared/schemas/customers'
 import { displayValue, fieldLabel } from './customerFields'
 import { customerFormOf, type CustomerFormValues } from './customerForm'
@@ -66,7 +68,73 @@ export function describeMutation(m: RecordedMutation, nameOf: (customerId: strin
       ],
     }
   }
-  return { title: `Änderung „${m.name}“`, details: [] }
+  return describeFileMutation(m.name, args, nameOf) ?? { title: `Änderung „${m.name}“`, details: [] }
+}
+
+const forCustomer = (title: string, customerId: unknown, nameOf: (id: string) => string | undefined) => {
+  const name = nameOf(text(customerId))
+  return name ? `${title} bei ${name}` : title
+}
+
+/** Household, consents and notes: what the rep did, in the words of the customer page. */
+function describeFileMutation(name: string, args: Record<string, unknown>, nameOf: (id: string) => string | undefined): MutationDescription | null {
+  const person = record(args.person)
+  const personName = [text(person.firstName), text(person.lastName)].filter(Boolean).join(' ')
+  switch (name) {
+    case 'addRelation':
+      return {
+        title: forCustomer('Haushalt: Person hinzufügen', args.customerId, nameOf),
+        details: [
+          { label: 'Beziehung', value: RELATION_FALLBACK[text(args.type)] ?? text(args.type) },
+          { label: 'Person', value: personName || nameOf(text(args.relatedCustomerId)) || 'Kunde' },
+        ],
+      }
+    case 'updateRelation':
+      return { title: 'Haushalt: Beziehung ändern', details: Object.keys(record(args.changes)).map((f) => ({ label: RELATION_FIELD_LABELS[f] ?? f, value: displayValue(f, record(record(args.changes)[f]).to) })) }
+    case 'removeRelation':
+      return { title: 'Haushalt: Beziehung entfernen', details: [] }
+    case 'recordConsent':
+      return {
+        title: forCustomer('Einwilligung erfassen', args.customerId, nameOf),
+        details: [
+          { label: 'Art', value: CONSENT_TYPE_LABELS[text(args.type) as ConsentType] ?? text(args.type) },
+          { label: 'Erteilt am', value: displayValue('birthDate', args.givenOn) },
+        ],
+      }
+    case 'withdrawConsent':
+      return { title: 'Einwilligung widerrufen', details: [{ label: 'Widerrufen am', value: displayValue('birthDate', args.withdrawnOn) }] }
+    case 'createNote':
+      return {
+        title: forCustomer(`${NOTE_KIND_LABELS[text(args.kind) as NoteKind] ?? 'Notiz'} anlegen`, args.customerId, nameOf),
+        details: [
+          ...(text(args.subject) ? [{ label: 'Betreff', value: text(args.subject) }] : []),
+          { label: 'Text', value: text(args.text) },
+          ...(text(args.followUpOn) ? [{ label: 'Wiedervorlage', value: displayValue('birthDate', args.followUpOn) }] : []),
+        ],
+      }
+    case 'updateNote':
+      return { title: 'Notiz ändern', details: Object.keys(record(args.changes)).map((f) => ({ label: NOTE_FIELD_LABELS[f] ?? f, value: String(record(record(args.changes)[f]).to ?? '–') })) }
+    case 'deleteNote':
+      return { title: 'Notiz löschen', details: [] }
+    case 'completeFollowUp':
+      return { title: args.done ? 'Wiedervorlage erledigt' : 'Wiedervorlage wieder öffnen', details: [] }
+    default:
+      return null
+  }
+}
+
+// The device knows the type names from its relationTypes table; the attention list works without it.
+const RELATION_FALLBACK: Record<string, string> = { spouse: 'Ehepartner', partner: 'Lebensgefährte', civil_partner: 'Eingetragener Lebenspartner', child: 'Kind', parent: 'Elternteil' }
+const RELATION_FIELD_LABELS: Record<string, string> = { type: 'Beziehung', person: 'Person', validFrom: 'Gültig ab', validTo: 'Gültig bis' }
+const NOTE_FIELD_LABELS: Record<string, string> = {
+  kind: 'Art',
+  direction: 'Richtung',
+  occurredAt: 'Zeitpunkt',
+  durationMinutes: 'Dauer (Min.)',
+  subject: 'Betreff',
+  text: 'Text',
+  followUpOn: 'Wiedervorlage',
+  assigneeId: 'Zuständig',
 }
 
 /** Why the server refused a change, in German, with what it means for this kind of change. */
@@ -77,7 +145,11 @@ export function rejectionReason(entry: RecordedMutation & { code: string; messag
   if (entry.code === 'NOT_FOUND' && entry.name !== 'createCustomer') {
     return 'Der Kunde ist für Sie nicht mehr sichtbar – zum Beispiel, weil er inzwischen einem anderen Vermittler zugeordnet wurde. Ihre Änderung wurde nicht übernommen.'
   }
-  if (entry.code === 'ID_TAKEN') return 'Dieser Kunde war bereits angelegt; die Änderung wurde nicht doppelt übernommen.'
+  if (entry.code === 'ID_TAKEN') {
+    return entry.name === 'createCustomer'
+      ? 'Dieser Kunde war bereits angelegt; die Änderung wurde nicht doppelt übernommen.'
+      : 'Dieser Eintrag war bereits gespeichert; die Änderung wurde nicht doppelt übernommen.'
+  }
   if (entry.code === 'VALIDATION') return `Die Eingaben sind ungültig: ${entry.message}`
   if (entry.code in ERROR_MESSAGES) return ERROR_MESSAGES[entry.code as keyof typeof ERROR_MESSAGES]
   return entry.message || ERROR_MESSAGES.INTERNAL

@@ -14,7 +14,7 @@ import type { FeldakteDb, LocalRelation } from '../db/database'
 import { LocalWriteError } from '../db/errors'
 import { MutationArgsError, type ArgsIssue } from './errors'
 import { runMutation } from './mutate'
-import { writePending } from './rows'
+import { deletePending, writePending } from './rows'
 import { defineMutator, type MutationReceipt, type MutatorTx } from './types'
 
 const strip = (row: LocalRelation): RelationRow => {
@@ -142,12 +142,12 @@ export const removeRelationMutator = defineMutator({
   args: removeRelationArgsSchema,
   tables: ['relations'],
   keys: (args) => [{ table: 'relations', id: args.id }],
-  async applyLocal(tx, args) {
+  async applyLocal(tx, args, ctx) {
     const current = await tx.relations.get(args.id)
     if (!current) return
     const partner = await partnerOf(tx, current)
-    await tx.relations.delete(current.id)
-    if (partner) await tx.relations.delete(partner.id)
+    await deletePending(tx, 'relations', current.id, ctx.mutationId)
+    if (partner) await deletePending(tx, 'relations', partner.id, ctx.mutationId)
   },
 })
 

@@ -1,7 +1,7 @@
 import { mergeCustomersArgsSchema } from '../../../shared/schemas/customers'
 import type { FeldakteDb } from '../db/database'
 import { runMutation } from './mutate'
-import { writePending } from './rows'
+import { deletePending, writePending } from './rows'
 import { defineMutator, type MutationReceipt } from './types'
 
 const strip = <T extends { pending?: unknown }>(row: T): Omit<T, 'pending'> => {
@@ -42,10 +42,10 @@ export const mergeCustomersMutator = defineMutator({
       const customerId = moved ? args.survivorId : relation.customerId
       const relatedCustomerId = relation.relatedCustomerId === merged.id ? args.survivorId : relation.relatedCustomerId
       // A relationship between the two customers would relate the survivor to itself.
-      if (customerId === relatedCustomerId) await tx.relations.delete(relation.id)
+      if (customerId === relatedCustomerId) await deletePending(tx, 'relations', relation.id, ctx.mutationId)
       else await writePending(tx, 'relations', { ...strip(relation), customerId, relatedCustomerId, ownerRepId: moved ? owner(relation) : relation.ownerRepId, updatedAt: ctx.now })
     }
-    await tx.customers.delete(merged.id)
+    await deletePending(tx, 'customers', merged.id, ctx.mutationId)
   },
 })
 

@@ -30,7 +30,7 @@ export async function runMutation<S extends z.ZodType>(
   const mutationId = uuidv7()
   let receipt: MutationReceipt | null = null
   try {
-    await db.transaction('rw', [...mutator.tables.map((t) => db[t]), db.outbox, db.meta], async () => {
+    await db.transaction('rw', [...mutator.tables.map((t) => db[t]), db.tombstones, db.outbox, db.meta], async () => {
       let args = early
       if (typeof input === 'function') {
         const built = await (input as (tx: MutatorTx) => Promise<z.input<S> | null>)(db)

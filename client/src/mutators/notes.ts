@@ -16,7 +16,7 @@ import type { FeldakteDb, LocalNote } from '../db/database'
 import { LocalWriteError } from '../db/errors'
 import { MutationArgsError, type ArgsIssue } from './errors'
 import { runMutation } from './mutate'
-import { writePending } from './rows'
+import { deletePending, writePending } from './rows'
 import { defineMutator, type MutationReceipt, type MutatorTx } from './types'
 
 /** Stored as UTC ISO like the server does, so notes written in any offset sort as text. */
@@ -143,7 +143,7 @@ export const deleteNoteMutator = defineMutator({
   keys: (args) => [{ table: 'notes', id: args.id }],
   async applyLocal(tx, args, ctx) {
     const current = await authorsNote(tx, args.id, ctx.userId, ctx.replay)
-    if (current) await tx.notes.delete(current.id)
+    if (current) await deletePending(tx, 'notes', current.id, ctx.mutationId)
   },
 })
 

@@ -1,6 +1,6 @@
 import type { FeldakteDb, OutboxEntry } from '../db/database'
 import { getMutator } from './registry'
-import { markConfirmed, revertRow } from './rows'
+import { dropTombstones, markConfirmed, restoreTombstones, revertRow } from './rows'
 import type { RowKey } from './types'
 
 const keyString = (k: RowKey) => `${k.table}/${k.id}`
@@ -56,6 +56,8 @@ export async function settlePushed(
   const affected = new Map<string, RowKey>()
   const rejected = new Set<string>()
   for (const { entry, status } of settled) {
+    if (status === 'rejected') await restoreTombstones(db, entry.id)
+    else await dropTombstones(db, entry.id)
     for (const key of keysOf(entry)) {
       affected.set(keyString(key), key)
       if (status === 'rejected') rejected.add(keyString(key))

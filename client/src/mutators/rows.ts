@@ -54,6 +54,33 @@ function tableOf(tx: MutatorTx, table: SyncedTableName) {
   return tx[table] as unknown as { get(id: string): Promise<AnyRow | undefined>; put(row: AnyRow): Promise<unknown>; delete(id: string): Promise<void> }
 }
 
+/**
+ * Deletes a row for an unconfirmed mutation and keeps the server's version as a tombstone, so a
+ * refusal can bring it back (delete rows only through this, never with a bare `delete`).
+ */
+export async function deletePending(tx: MutatorTx, table: Exclude<SyncedTableName, 'relationTypes'>, id: string, mutationId: string): Promise<void> {
+  const t = tableOf(tx, table)
+  const current = await t.get(id)
+  if (!current) return
+  const base = current.pending ? current.pending.base : serverRowOf(table, current)
+  if (base) await tx.tombstones.put({ key: `${table}/${id}`, table, id, base, mutationId })
+  await t.delete(id)
+}
+
+/** A refused mutation's deletes are undone: the server's rows come back unless the device has a newer one. */
+export async function restoreTombstones(tx: MutatorTx, mutationId: string): Promise<void> {
+  for (const tomb of await tx.tombstones.where('mutationId').equals(mutationId).toArray()) {
+    const t = tableOf(tx, tomb.table)
+    if (!(await t.get(tomb.id))) await t.put(toLocal(tomb.table, tomb.base))
+    await tx.tombstones.delete(tomb.key)
+  }
+}
+
+/** An acknowledged mutation's deletes are final. */
+export async function dropTombstones(tx: MutatorTx, mutationId: string): Promise<void> {
+  await tx.tombstones.where('mutationId').equals(mutationId).delete()
+}
+
 /** Back to the server's version of the row (gone if the server never had it). */
 export async function revertRow(tx: MutatorTx, key: RowKey): Promise<void> {
   const t = tableOf(tx, key.table)

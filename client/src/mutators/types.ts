@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { FeldakteDb, SyncedTableName } from '../db/database'
 
 /** The synced tables a mutator may touch; inside `mutate` and pull these take part in the open transaction. */
-export type MutatorTx = Pick<FeldakteDb, SyncedTableName>
+export type MutatorTx = Pick<FeldakteDb, SyncedTableName | 'tombstones'>
 
 export interface LocalContext {
   /** The signed-in user (the database's owner). */

@@ -1,6 +1,3 @@
-const __c: Record<string, number> = {}
-const T = (k: string) => { __c[k] = process.cpuUsage().user }
-const E = (k: string) => console.log(k, ((process.cpuUsage().user - __c[k]!) / 1e6).toFixed(2), 's cpu')
 import { and, eq, lt, sql } from 'drizzle-orm'
 import Papa from 'papaparse'
 import { contactKeys, DUPLICATE_REASON_LABELS, duplicateReasons } from '../../../../shared/duplicates'
@@ -241,13 +238,9 @@ export function createImport(deps: Deps, actor: Actor, input: { bytes: Uint8Arra
   const date = today(clock)
   const ownerRepId = assertOwner(db, actor, date, input.ownerRepId)
   if (input.bytes.byteLength > IMPORT_MAX_BYTES) throw new AppError(413, 'IMPORT_TOO_LARGE')
-  T('parse')
   const file = parseCustomerCsv(input.bytes)
-  E('parse'); T('infile')
   flagDuplicatesInFile(file.rows)
-  E('infile'); T('existing')
   flagExistingDuplicates(db, actor, date, file.rows)
-  E('existing'); T('store')
 
   const valid = file.rows.filter((r) => r.errors.length === 0).length
   const summary: StoredSummary = {
@@ -277,7 +270,6 @@ export function createImport(deps: Deps, actor: Actor, input: { bytes: Uint8Arra
       .returning()
       .get()
   })
-  E('store')
   return previewOf(db, row)
 }
 
