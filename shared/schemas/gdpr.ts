@@ -63,3 +63,6 @@ export const gdprExportSchema = z.object({
   remarks: z.array(z.string()),
 })
 export type GdprExport = z.infer<typeof gdprExportSchema>
+
+/** Restricted or pseudonymised: the file is read-only; the page hides its edit actions. */
+export const gdprReadOnly = (c: { restrictedAt: string | null; pseudonymisedAt: string | null }): boolean => !!(c.restrictedAt || c.pseudonymisedAt)

@@ -28,28 +28,50 @@ try {
   await page.getByTestId('login-submit').click()
   await page.getByTestId('nav-bottom').getByRole('link', { name: 'Kunden' }).click()
   await page.getByTestId('sync-complete').filter({ hasText: '5.000' }).waitFor({ timeout: 60_000 })
-  const code = `(async (name) => {
-    const db = await new Promise((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = rej })
-    function req(r) { return new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = rej }) }
-    const res = {}
-    async function time(label, f) { await f(); const ts = []; let v; for (let i = 0; i < 5; i++) { const t = performance.now(); v = await f(); ts.push(performance.now() - t) } ts.sort((a, b) => a - b); res[label] = ts[2].toFixed(2) + ' ' + JSON.stringify(v).slice(0, 30) }
-    function store() { return db.transaction('customers', 'readonly').objectStore('customers') }
-    await time('count', () => req(store().count()))
-    await time('words s keys', async () => (await req(store().index('words').getAllKeys(IDBKeyRange.bound('s', 's\\uffff')))).length)
-    await time('words sch keys', async () => (await req(store().index('words').getAllKeys(IDBKeyRange.bound('sch', 'sch\\uffff')))).length)
-    await time('words schmidt keys', async () => (await req(store().index('words').getAllKeys(IDBKeyRange.bound('schmidt', 'schmidt\\uffff')))).length)
-    await time('nameKey all keys', async () => (await req(store().index('nameKey').getAllKeys())).length)
-    await time('getAll 5000', async () => (await req(store().getAll())).length)
-    await time('getAll 100 by name', async () => (await req(store().index('nameKey').getAll(null, 100))).length)
-    const keys = await req(store().index('nameKey').getAllKeys(null, 50))
-    await time('50 gets', async () => { const s = store(); return (await Promise.all(keys.map((k) => req(s.get(k))))).length })
-    await time('cursor 500 by name', async () => { const s = store(); return new Promise((resolve) => { let n = 0; const c = s.index('nameKey').openCursor(); c.onsuccess = () => { const cur = c.result; if (!cur || ++n >= 500) return resolve(n); cur.continue() } }) })
-    const all = await req(store().getAll())
-    await time('js filter 5000 s', async () => all.filter((c) => c.words.some((w) => w.startsWith('s'))).length)
-    await time('js sort 2000', async () => all.slice(0, 2000).sort((a, b) => a.nameKey < b.nameKey ? -1 : 1).length)
-    return res
-  })(${JSON.stringify('feldakte-' + rep.id)})`
-  const out = await page.evaluate(code)
+  if (process.env.SETTLE) { await page.waitForLoadState('networkidle'); await new Promise((r) => setTimeout(r, 2000)) }
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+  await cdp.send('Profiler.start')
+  const type = (q: string) => page.evaluate(`(async (q) => {
+        const input = document.querySelector('[data-testid="customer-search"]')
+        const list = document.querySelector('[data-testid="customer-list"]')
+        const started = performance.now()
+        const shown = new Promise((resolve) => {
+          const observer = new MutationObserver(() => {
+            if (list.getAttribute('data-query') !== q.trim()) return
+            observer.disconnect()
+            resolve()
+          })
+          observer.observe(list, { attributes: true, attributeFilter: ['data-query'] })
+        })
+        input.value = q
+        input.dispatchEvent(new Event('input', { bubbles: true }))
+        await shown
+        const t1 = performance.now() - started
+        await new Promise((r) => requestAnimationFrame(r))
+        return [t1, performance.now() - started]
+      })(${JSON.stringify(q)})`) as Promise<number[]>
+  const detail: string[] = []
+  for (const word of (process.env.WORDS ?? 'Schmidt,Köln,Müller Anna,0151,Maier,Schmitt Bonn').split(',')) {
+    for (let i = 1; i <= word.length; i++) {
+      const prefix = word.slice(0, i)
+      if (prefix.endsWith(' ')) continue
+      const [a, b] = await type(prefix)
+      detail.push(`${prefix}=${a!.toFixed(0)}/${b!.toFixed(0)}`)
+    }
+    await type('')
+  }
+  console.log(detail.join(' '))
+  const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } }
+  const self = new Map<string, number>()
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id)!
+    const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+  })
+  const out = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => `${v.toFixed(1).padStart(8)} ms  ${k}`).join('\n')
   console.log(out)
   await context.close()
 } finally {

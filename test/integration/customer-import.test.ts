@@ -257,6 +257,18 @@ describe('commit', () => {
     }
   })
 
+  it('drops the rows of previews older than a day (personal data of non-customers); such a preview cannot be committed', async () => {
+    const old = await preview(MIXED)
+    t.clock.advance(25 * 3600_000)
+    await preview('Vorname;Nachname\nNeu;Datei\n')
+    const stored = t.db.select().from(customerImports).where(eq(customerImports.id, old.id)).get()!
+    expect(stored).toMatchObject({ status: 'discarded', rows: [] })
+    expect(stored.summary).toMatchObject({ total: 7, valid: 2, preview: [], problems: [] })
+    const res = await commit(old.id, 'valid')
+    expect([res.status, (await errorBody(res)).code]).toEqual([409, 'IMPORT_NOT_OPEN'])
+    expect(byName('Schmidt')).toEqual([])
+  })
+
   it('admin imports into any rep', async () => {
     const p = await preview('Vorname;Nachname\nOtto;Fremdfiliale\n', otherRep.id, admin.cookie)
     expect((await commit(p.id, 'all', admin.cookie)).status).toBe(200)

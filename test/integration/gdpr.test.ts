@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { CustomerListItem, GdprExport } from '../../shared/schemas'
 import { auditLog, consents, customerContactKeys, customerFieldHistory, customerRelations, customers, notes, quarantine } from '../../server/src/db/schema'
 import type { SessionUser } from '../../server/src/lib/context'
+import { pdfText } from '../../server/src/modules/gdpr/gdpr.pdf'
 import { createTestApp, type TestApp } from '../support/app'
 import { applyMutation, makeBranch, makeCustomer, makeSignedIn } from '../support/factories'
 import { errorBody } from '../support/http'
@@ -320,5 +321,27 @@ describe('scope of every GDPR endpoint', () => {
     }
     expect(row(id)).toMatchObject({ lastName: 'Mustermann', restrictedAt: null, pseudonymisedAt: null })
     expect(t.db.select().from(auditLog).where(eq(auditLog.entityId, id)).all()).toEqual([])
+  })
+})
+
+describe('PDF text (standard font, Latin-1)', () => {
+  it.each([
+    ['Jürgen Groß', 'Jürgen Groß'],
+    ['„Zitat“ – 10 €', '"Zitat" - 10 EUR'],
+    ['Łukasz Dąbrowski', 'Lukasz Dabrowski'],
+    ['Yılmaz Şahin', 'Yilmaz Sahin'],
+    ['Zeile 1\nZeile 2', 'Zeile 1\nZeile 2'],
+    ['王小明', '???'],
+  ])('%s → %s', (input, expected) => {
+    expect(pdfText(input)).toBe(expected)
+  })
+})
+
+describe('OpenAPI', () => {
+  it('documents the GDPR and import endpoints', async () => {
+    const doc = (await (await t.req('GET', '/api/openapi.json')).json()) as { paths: Record<string, unknown> }
+    for (const path of ['/customers/{id}/vcard', '/customers/{id}/export.json', '/customers/{id}/export.pdf', '/customers/{id}/restrict', '/customers/{id}/unrestrict', '/customers/{id}/pseudonymise', '/customer-imports', '/customer-imports/{id}/commit', '/customer-imports/{id}/errors.csv']) {
+      expect(doc.paths, path).toHaveProperty([path])
+    }
   })
 })

@@ -137,29 +137,41 @@ export async function searchCustomers(db: FeldakteDb, query: string, limit = 50)
   // Walking the whole name order sees every row, so phonetic matches are collected on the way.
   const exact: LocalCustomer[] = []
   const phonetic: LocalCustomer[] = []
-  let from: string | null = null
-  let seenAtFrom = 0
-  for (;;) {
-    const chunk: LocalCustomer[] = await (from === null ? db.customers.orderBy('nameKey') : db.customers.where('nameKey').aboveOrEqual(from)).limit(WALK + seenAtFrom).toArray()
-    const fresh = chunk.slice(from === null ? 0 : seenAtFrom)
-    for (const c of fresh) {
+  for await (const chunk of inNameOrder(db, WALK)) {
+    for (const c of chunk) {
       const tier = matchTier(hayOf(c.words), q)
       if (tier === 2) exact.push(c)
       else if (tier === 1 && phonetic.length < limit) phonetic.push(c)
     }
-    if (exact.length >= limit || chunk.length < WALK + seenAtFrom) break
-    // Rows sharing the last name key come again in the next read (index order within a key is by id).
-    const last = chunk[chunk.length - 1]!.nameKey
-    seenAtFrom = last === from ? seenAtFrom + fresh.length : chunk.filter((c) => c.nameKey === last).length
-    from = last
+    if (exact.length >= limit) break
   }
   return [...exact, ...phonetic].slice(0, limit)
 }
 
+/**
+ * The customers in name order, `size` rows per bulk read (each its own transaction, so other
+ * reads are not held up behind a long walk). Rows sharing the last name key of a read come again
+ * in the next one (index order within a key is by id) and are skipped.
+ */
+async function* inNameOrder(db: FeldakteDb, size: number): AsyncGenerator<LocalCustomer[]> {
+  let from: string | null = null
+  let seenAtFrom = 0
+  for (;;) {
+    const chunk: LocalCustomer[] = await (from === null ? db.customers.orderBy('nameKey') : db.customers.where('nameKey').aboveOrEqual(from)).limit(size + seenAtFrom).toArray()
+    const fresh = chunk.slice(from === null ? 0 : seenAtFrom)
+    yield fresh
+    if (chunk.length < size + seenAtFrom) return
+    const last = chunk[chunk.length - 1]!.nameKey
+    seenAtFrom = last === from ? seenAtFrom + fresh.length : chunk.filter((c) => c.nameKey === last).length
+    from = last
+  }
+}
+
 /** Above this many index entries for the first word, loading all candidates costs more than walking the name index. */
 const BROAD = 400
-/** Rows per bulk read while walking the name index. */
+/** Rows per bulk read while walking the name index for a search, and while building the list's index. */
 const WALK = 200
+const BUILD = 500
 
 interface IndexEntry {
   id: string
@@ -170,13 +182,14 @@ interface IndexEntry {
 /**
  * The search of the customer list: an in-memory index of the device's customers (id, name key,
  * words) in name order, so a keystroke costs a scan of a few thousand strings and one bulk read
- * of the rows shown. Built in the background and again after the customers changed
- * (`invalidate`, called by the store's live count); rows are always read fresh from IndexedDB.
+ * of the rows shown. Built in the background (`warm`) and dropped when the customers change
+ * (`invalidate`, called by the store's live count); until it is rebuilt, searches go to
+ * IndexedDB. Rows are always read fresh from IndexedDB.
  */
 export class DeviceCustomerSearch {
   private entries: IndexEntry[] | null = null
   private version = 0
-  private building: { version: number; done: Promise<IndexEntry[]> } | null = null
+  private building: { version: number; done: Promise<IndexEntry[] | null> } | null = null
 
   constructor(private readonly db: FeldakteDb) {}
 
@@ -186,9 +199,14 @@ export class DeviceCustomerSearch {
     this.entries = null
   }
 
-  /** Builds the index ahead of the first keystroke. */
+  /** Builds the index (ahead of the first keystroke); resolves when it is ready. */
+  async ready(): Promise<void> {
+    while (!(await this.index()));
+  }
+
+  /** Builds the index in the background. */
   warm(): void {
-    void this.index().catch(() => undefined)
+    this.ready().catch((e: unknown) => console.error(e))
   }
 
   /** The first `limit` customers in name order (the list without a query). */
@@ -196,13 +214,17 @@ export class DeviceCustomerSearch {
     return this.db.customers.orderBy('nameKey').limit(limit).toArray()
   }
 
-  /** Best matches first, as searchCustomers ranks them. */
+  /** Best matches first, as searchCustomers ranks them (which answers while the index is being rebuilt). */
   async search(query: string, limit: number): Promise<LocalCustomer[]> {
     const q = parseQuery(query)
     if (!q) return []
+    if (!this.entries) {
+      this.warm()
+      return searchCustomers(this.db, query, limit)
+    }
     const exact: string[] = []
     const phonetic: string[] = []
-    for (const e of await this.index()) {
+    for (const e of this.entries) {
       const tier = matchTier(e.hay, q)
       if (tier === 2) {
         exact.push(e.id)
@@ -213,16 +235,22 @@ export class DeviceCustomerSearch {
     return rows.filter((c): c is LocalCustomer => !!c)
   }
 
-  private index(): Promise<IndexEntry[]> {
+  /** The index for the current version, built (in name order, a bulk read at a time) if needed; null when the customers changed meanwhile. */
+  private index(): Promise<IndexEntry[] | null> {
     if (this.entries) return Promise.resolve(this.entries)
     const version = this.version
     if (this.building?.version !== version) {
-      const done = this.db.customers.toArray().then((rows) => {
-        const entries = rows.map((c) => ({ id: c.id, nameKey: c.nameKey, hay: hayOf(c.words) })).sort(byName)
-        if (this.version === version) this.entries = entries
+      const build = async () => {
+        const entries: IndexEntry[] = []
+        for await (const chunk of inNameOrder(this.db, BUILD)) {
+          if (this.version !== version) return null
+          for (const c of chunk) entries.push({ id: c.id, nameKey: c.nameKey, hay: hayOf(c.words) })
+        }
+        if (this.version !== version) return null
+        this.entries = entries
         return entries
-      })
-      this.building = { version, done }
+      }
+      this.building = { version, done: build() }
     }
     return this.building.done
   }

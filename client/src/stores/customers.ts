@@ -4,7 +4,7 @@ import { liveQuery } from 'dexie'
 import { customerDisplayName } from '@shared/labels'
 import type { CustomerDetail, CustomerListItem, CustomerRow, DuplicateCandidate, DuplicateCheck } from '@shared/schemas/customers'
 import { api, ApiError } from '../api'
-import { LocalWriteError, searchCustomers, type FeldakteDb, type LocalCustomer } from '../db'
+import { DeviceCustomerSearch, LocalWriteError, type FeldakteDb, type LocalCustomer } from '../db'
 import { findLocalDuplicates } from '../db/duplicates'
 import { createCustomer, customerChanges, mergeCustomers, mutate, MutationArgsError, reassignCustomer, updateCustomer } from '../mutators'
 import { formToValues, type CustomerFormValues } from '../lib/customerForm'
@@ -109,27 +109,27 @@ export const useCustomersStore = defineStore('customers', () => {
   function watchDeviceList(query: Ref<string>, limit: Ref<number>): CustomerListModel {
     const model = listModel()
     let sub: { unsubscribe(): void } | null = null
-    const stop = watch(
-      [() => sync.db, query, limit],
-      ([db, q, n]) => {
+    let search: DeviceCustomerSearch | null = null
+    // Bumped by the live count whenever the device's customers change: the list is read again.
+    const changes = ref(0)
+    let request = 0
+    let warmTimer: ReturnType<typeof setTimeout> | undefined
+    const stopDb = watch(
+      () => sync.db,
+      (db) => {
         sub?.unsubscribe()
         sub = null
+        search = null
         if (!db) return
-        const term = q.trim()
-        sub = liveQuery(async () => {
-          const [rows, total] = await Promise.all([
-            term ? searchCustomers(db, term, n + 1) : db.customers.orderBy('nameKey').limit(n + 1).toArray(),
-            db.customers.count(),
-          ])
-          return { rows, total }
-        }).subscribe({
-          next: ({ rows, total }) => {
-            model.rows.value = rows.slice(0, n).map(fromDevice)
-            model.more.value = rows.length > n
+        const current = (search = new DeviceCustomerSearch(db))
+        sub = liveQuery(() => db.customers.count()).subscribe({
+          next: (total) => {
             model.total.value = total
-            model.shownQuery.value = term
-            model.loading.value = false
-            model.error.value = null
+            current.invalidate()
+            // The search index is rebuilt once the customers stop changing (not for every page of a sync).
+            clearTimeout(warmTimer)
+            warmTimer = setTimeout(() => current.warm(), 500)
+            changes.value++
           },
           error: (e: unknown) => {
             console.error(e)
@@ -140,9 +140,31 @@ export const useCustomersStore = defineStore('customers', () => {
       },
       { immediate: true },
     )
+    const stop = watch([query, limit, changes], async ([q, n]) => {
+      const current = search
+      if (!current) return
+      const id = ++request
+      const term = q.trim()
+      try {
+        const rows = term ? await current.search(term, n + 1) : await current.list(n + 1)
+        if (id !== request) return
+        model.rows.value = rows.slice(0, n).map(fromDevice)
+        model.more.value = rows.length > n
+        model.shownQuery.value = term
+        model.loading.value = false
+        model.error.value = null
+      } catch (e) {
+        if (id !== request) return
+        console.error(e)
+        model.error.value = 'Die Kunden auf diesem Gerät konnten nicht gelesen werden.'
+        model.loading.value = false
+      }
+    })
     onScopeDispose(() => {
+      stopDb()
       stop()
       sub?.unsubscribe()
+      clearTimeout(warmTimer)
     })
     return model
   }

@@ -39,7 +39,7 @@ interface StoredSummary extends ImportSummary {
   problems: ImportRow[]
 }
 
-/** Previews nobody committed are dropped after a day: they hold personal data of people who are no customers. */
+/** Rows of an import are dropped after a day (the preview, or the error report after a commit): they hold personal data of people who are no customers. */
 const PREVIEW_TTL_MS = 24 * 3600_000
 
 /** Imports are back-office work: reps import nothing (they capture customers on their device). */
@@ -260,9 +260,14 @@ export function createImport(deps: Deps, actor: Actor, input: { bytes: Uint8Arra
   const at = nowIso(clock)
   const row = inTx(db, (tx) => {
     const stale = new Date(clock.now().getTime() - PREVIEW_TTL_MS).toISOString()
+    // Rows and preview lists go; counts stay. An open preview becomes discarded.
     tx.update(customerImports)
-      .set({ status: 'discarded', rows: [] })
-      .where(and(eq(customerImports.status, 'preview'), lt(customerImports.createdAt, stale)))
+      .set({
+        status: sql`CASE WHEN ${customerImports.status} = 'preview' THEN 'discarded' ELSE ${customerImports.status} END`,
+        rows: [],
+        summary: sql`json_set(${customerImports.summary}, '$.preview', json('[]'), '$.problems', json('[]'))`,
+      })
+      .where(and(lt(customerImports.createdAt, stale), sql`${customerImports.rows} <> '[]'`))
       .run()
     return tx
       .insert(customerImports)
@@ -380,10 +385,13 @@ export function commitImport(deps: Deps, actor: Actor, id: string, mode: ImportM
     const lastNo = formatCustomerNo(last)
     const summary = { ...(imp.summary as StoredSummary), imported: n, firstCustomerNo: firstNo, lastCustomerNo: lastNo }
     // The imported rows now live as customers; only the rows that were not imported stay for the error report.
-    tx.update(customerImports)
+    const closed = tx
+      .update(customerImports)
       .set({ status: 'committed', committedAt: at, rows: rows.filter((r) => r.errors.length > 0 || !r.values), summary })
-      .where(eq(customerImports.id, id))
+      .where(and(eq(customerImports.id, id), eq(customerImports.status, 'preview')))
       .run()
+    // Checked again inside the write transaction: a second commit of the same preview imports nothing.
+    if (closed.changes !== 1) throw new AppError(409, 'IMPORT_NOT_OPEN')
     writeAudit(tx, clock, actor.id, 'customer.import', 'customer_import', id, null, {
       fileName: imp.fileName,
       ownerRepId,
