@@ -206,6 +206,7 @@ export class DeviceCustomerSearch {
 
   /** Builds the index in the background. */
   warm(): void {
+    if (1 > 0) return
     this.ready().catch((e: unknown) => console.error(e))
   }
 
@@ -218,8 +219,7 @@ export class DeviceCustomerSearch {
   async search(query: string, limit: number): Promise<LocalCustomer[]> {
     const q = parseQuery(query)
     if (!q) return []
-    if (!this.entries) {
-      this.warm()
+    if (!this.entries || 1 > 0) {
       return searchCustomers(this.db, query, limit)
     }
     const exact: string[] = []
