@@ -252,6 +252,8 @@ describe.skipIf(!available)('offline sync in Chromium: rep phone and back office
   it('never claims a save when the device database is gone, then notices the eviction and loads everything again', async () => {
     await openCustomers(rep)
     await rep.getByTestId('sync-complete').waitFor()
+    // The list renders after the sync state: count once the rows are there.
+    await row(rep, 'Alt, Anna').waitFor()
     const before = await rep.getByTestId('customer-row').count()
     await rep.getByTestId('customer-new').click()
     await rep.getByTestId('customer-first-name').fill('Gerda')
@@ -279,7 +281,7 @@ describe.skipIf(!available)('offline sync in Chromium: rep phone and back office
     await openCustomers(rep)
     await rep.getByText('Der Browser hatte die Daten auf diesem Gerät gelöscht').waitFor()
     await rep.getByTestId('sync-complete').waitFor({ timeout: 15_000 })
-    expect(await rep.getByTestId('customer-row').count()).toBe(before)
+    await rep.waitForFunction((n) => document.querySelectorAll('[data-testid="customer-row"]').length === n, before)
     expect(await row(rep, 'Gelöscht').count()).toBe(0)
   })
 

@@ -8,6 +8,7 @@ import { updateSettings } from '../../server/src/modules/settings/settings.servi
 import { sessionUser } from '../../server/src/modules/auth/auth.service'
 import { createTestApp, type TestApp } from '../support/app'
 import { makeBranch, makeUser, signIn } from '../support/factories'
+import { uuidv7 } from '../../shared/ids'
 import { attachChildRows, CHILD_TABLES, customer, TestDevice } from '../support/sync'
 
 const SYSTEM = { id: '00000000-0000-7000-8000-000000000000', role: 'admin' as const, branchIds: [] }
@@ -73,8 +74,24 @@ async function runSeed(seed: number): Promise<void> {
       const res = await d.push([d.mutation('createCustomer', c, 2)])
       expect(res.status).toBe(200)
       customerIds.push(c.id)
-      // Most customers get a note, a consent and a relation; they must follow every reassignment.
-      if (random() < 0.7) attachChildRows(t, c.id)
+      // Most customers get a note, a consent and a relation (a person, or another customer with
+      // the reverse row on that one); they must follow every reassignment.
+      if (random() < 0.7) {
+        const others = customerIds.filter((id) => id !== c.id)
+        const other = others.length && random() < 0.4 ? others[int(others.length)]! : null
+        const res = await d.push([
+          d.mutation('createNote', { id: uuidv7(), customerId: c.id, kind: 'phone', direction: 'outbound', occurredAt: '2026-03-12T10:00:00.000Z', text: 'Rückruf', followUpOn: '2026-03-20' }),
+          d.mutation('recordConsent', { id: uuidv7(), customerId: c.id, type: 'privacy', givenOn: '2026-03-01' }),
+          d.mutation(
+            'addRelation',
+            other
+              ? { id: uuidv7(), customerId: c.id, type: 'spouse', relatedCustomerId: other, reverseId: uuidv7() }
+              : { id: uuidv7(), customerId: c.id, type: 'child', person: { firstName: 'Mia', lastName: 'Muster' } },
+          ),
+        ])
+        // A related customer outside the rep's scope does not exist for them: that relation is refused.
+        expect(res.body.results.slice(0, other ? 2 : 3).map((r) => r.status), `seed ${seed} step ${step}`).toEqual(other ? ['applied', 'applied'] : ['applied', 'applied', 'applied'])
+      } else if (random() < 0.3) attachChildRows(t, c.id, office.id)
     } else if (op === 1 && customerIds.length) {
       const id = customerIds[int(customerIds.length)]!
       await officeDevice.push([officeDevice.mutation('reassignCustomer', { id, ownerRepId: reps[who]!.id })])

@@ -11,10 +11,12 @@
  * the middle of a batch, and every request and answer is delayed by a random number of ticks, so
  * devices interleave at the server in random order.
  *
- * Random steps: create and edit customers (also the same field on two devices), back-office
- * reassignments, moving reps, toggling downline read access, concurrent sync rounds (with local
- * writes during them, sometimes every tab of a device at once, with or without Web Locks),
- * killing a page mid-round or mid-write and reopening it, second tabs, devices going offline,
+ * Random steps: create and edit customers (version 2: the form's field patches over the contact
+ * lists and master data; some version-1 entries as outboxes of older app versions hold them),
+ * also the same field on two devices, notes, consents and relations written on the server (and
+ * deleted again), back-office reassignments, moving reps, toggling downline read access,
+ * concurrent sync rounds (with local writes during them, sometimes every tab of a device at once,
+ * with or without Web Locks), killing a page mid-round or mid-write and reopening it, second tabs, devices going offline,
  * sessions ending, the browser evicting an idle database, a rep being deactivated, and poison
  * mutations. The engines' `now` is skewed by up to ±48 h (the server owns time).
  *
@@ -27,7 +29,10 @@
  * complete. At the end all devices quiesce; then every device equals what its user may see (same
  * values; devices of one user equal), last_seq equals the device's newest seq, and a reference
  * model replays every processed mutation in rev order from the payload the device sent, predicts
- * its outcome, and must equal the server's customers, field history and quarantine exactly.
+ * its outcome (version 1 through the shared applyV1Values / v1View, like the server), and must
+ * equal the server's customers (customer numbers included), field history and quarantine exactly;
+ * every note, consent and relation belongs to its customer's rep. Rows are compared in all
+ * rep-owned synced tables: customers, relations, consents, notes.
  *
  * No vitest in here: the benchmark (test/bench/simulation.ts) runs it too.
  */

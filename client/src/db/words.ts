@@ -171,7 +171,7 @@ async function* inNameOrder(db: FeldakteDb, size: number): AsyncGenerator<LocalC
 const BROAD = 400
 /** Rows per bulk read while walking the name index for a search, and while building the list's index. */
 const WALK = 200
-const BUILD = 500
+const BUILD = 1000
 
 interface IndexEntry {
   id: string
@@ -206,7 +206,6 @@ export class DeviceCustomerSearch {
 
   /** Builds the index in the background. */
   warm(): void {
-    if (1 > 0) return
     this.ready().catch((e: unknown) => console.error(e))
   }
 
@@ -219,7 +218,8 @@ export class DeviceCustomerSearch {
   async search(query: string, limit: number): Promise<LocalCustomer[]> {
     const q = parseQuery(query)
     if (!q) return []
-    if (!this.entries || 1 > 0) {
+    if (!this.entries) {
+      this.warm()
       return searchCustomers(this.db, query, limit)
     }
     const exact: string[] = []
@@ -245,6 +245,8 @@ export class DeviceCustomerSearch {
         for await (const chunk of inNameOrder(this.db, BUILD)) {
           if (this.version !== version) return null
           for (const c of chunk) entries.push({ id: c.id, nameKey: c.nameKey, hay: hayOf(c.words) })
+          // Small reads with a pause between them: a keystroke meanwhile is not held up for long.
+          await new Promise((resolve) => setTimeout(resolve, 0))
         }
         if (this.version !== version) return null
         this.entries = entries

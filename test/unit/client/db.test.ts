@@ -12,7 +12,7 @@ describe('openUserDb', () => {
     const storage = new MemoryStorage()
     const db = await openUserDb(userId, { storage })
     expect(db.name).toBe(`feldakte-${userId}`)
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['consents', 'customers', 'meta', 'notes', 'outbox', 'quarantine', 'relationTypes', 'relations'])
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['consents', 'customers', 'meta', 'notes', 'outbox', 'quarantine', 'relationTypes', 'relations', 'tombstones'])
     expect(db.customers.schema.indexes.map((i) => i.name).sort()).toEqual(['lastName', 'nameKey', 'ownerRepId', 'words'])
     expect(db.notes.schema.indexes.map((i) => i.name).sort()).toEqual(['customerId', 'followUpOn'])
     expect(db.relations.schema.indexes.map((i) => i.name).sort()).toEqual(['customerId', 'relatedCustomerId'])

@@ -12,9 +12,17 @@ const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss'
 /** Umlauts as ae/oe/ue/ss ("müller" → "mueller"): how people type them without an umlaut key. */
 const transliterate = (text: string) => text.toLowerCase().replace(/[äöüß]/g, (c) => UMLAUTS[c] ?? c)
 
+/** A phone number's digits; +49/0049 numbers also in the national form, so "0171…" finds "+49 171…" (as on the device). */
+function phoneDigits(number: string): string[] {
+  const digits = number.replace(/\D/g, '')
+  if (!digits) return []
+  const national = digits.startsWith('0049') ? `0${digits.slice(4)}` : number.trim().startsWith('+49') ? `0${digits.slice(2)}` : null
+  return national ? [digits, national] : [digits]
+}
+
 /** What the full-text index holds for a customer: words, phone digits, and phonetic codes of the names. */
 export function searchDocument(c: SearchFields): { words: string; phonetic: string } {
-  const phones = c.phones.flatMap((p) => [p.number, p.number.replace(/\D/g, '')])
+  const phones = c.phones.flatMap((p) => [p.number, ...phoneDigits(p.number)])
   const places = c.addresses.flatMap((a) => [a.city, a.zip, a.street])
   const texts = [c.firstName, c.lastName, c.birthName, ...places, ...c.tags].filter((t): t is string => !!t)
   // "Mueller" typed finds "Müller" as an exact spelling; "K-004711" is also found as "4711".
@@ -171,30 +179,6 @@ export function indexCustomer(db: DbOrTx, id: string): void {
 }
 
 /**
- * Indexes many new customers at once with prepared statements (imports): each takes a label
- * between its neighbours like indexCustomer. Call inside the importing transaction.
- */
-export function indexNewCustomers(db: Db, ids: readonly string[]): void {
-  const client = db.$client
-  const load = client.prepare('SELECT id, customer_no, first_name, last_name, birth_name, emails, phones, addresses, tags, owner_rep_id, deleted_at FROM customers WHERE id = ?').raw()
-  const prev = client.prepare('SELECT search_rowid FROM customer_search_rows WHERE (sort_key, customer_id) < (?, ?) ORDER BY sort_key DESC, customer_id DESC LIMIT 1').pluck().safeIntegers()
-  const next = client.prepare('SELECT search_rowid FROM customer_search_rows WHERE (sort_key, customer_id) > (?, ?) ORDER BY sort_key, customer_id LIMIT 1').pluck().safeIntegers()
-  const insertRow = client.prepare('INSERT INTO customer_search_rows (search_rowid, customer_id, sort_key, owner_rep_id, words, phonetic, owner) VALUES (?, ?, ?, ?, ?, ?, ?)')
-  const insertDoc = client.prepare('INSERT INTO customer_search (rowid, words, phonetic, owner) VALUES (?, ?, ?, ?)')
-  for (const id of ids) {
-    const r = load.get(id) as [string, string | null, string, string, string | null, string, string, string, string, string, string | null] | undefined
-    if (!r || r[10]) continue
-    const [, customerNo, firstName, lastName, birthName, emails, phones, addresses, tags, ownerRepId] = r
-    const row = indexRowOf({ id, customerNo, firstName, lastName, birthName, emails: JSON.parse(emails), phones: JSON.parse(phones), addresses: JSON.parse(addresses), tags: JSON.parse(tags), ownerRepId, deletedAt: null })
-    const lo = (prev.get(row.key, id) as bigint | undefined) ?? 0n
-    const hi = (next.get(row.key, id) as bigint | undefined) ?? LABEL_END
-    const label = hi === LABEL_END && hi - lo > 2n * END_GAP ? lo + END_GAP : hi - lo > 1n ? lo + (hi - lo) / 2n : placeLabel(db, row.key, id)
-    insertRow.run(label, id, row.key, row.ownerRepId, row.words, row.phonetic, row.owner)
-    insertDoc.run(label, row.words, row.phonetic, row.owner)
-  }
-}
-
-/**
  * Builds the whole index from the customers table in one transaction, labels evenly spread in
  * name order: at start when the index is missing, and for bulk-generated data (demo, bench).
  */
@@ -287,12 +271,11 @@ export const SEARCH_COUNT_CAP = 1000
  */
 const OWNER_TOKEN_REPS = 100
 
-
 const fromIndex = sql`customer_search s JOIN customer_search_rows r ON r.search_rowid = s.rowid`
 
 /**
- * Ids of matching customers within `scope` (from the scope module's repScope): exact spellings first, then phonetic-only matches,
- * each in name order, with the number of matches (capped at SEARCH_COUNT_CAP).
+ * Ids of matching customers within `scope` (the scope module's repScope): exact spellings first,
+ * then phonetic-only matches, each in name order, with the number of matches (capped at SEARCH_COUNT_CAP).
  */
 export function searchCustomerIds(db: DbOrTx, match: SearchMatch, scope: RepScope, limit: number, offset: number): { ids: string[]; total: number; totalCapped: boolean } {
   if (!scope.all && scope.repIds.size === 0) return { ids: [], total: 0, totalCapped: false }
