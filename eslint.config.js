@@ -24,7 +24,8 @@ const drizzleOnlyInDbAndServices = {
   files: ['server/src/**/*.ts'],
   ignores: ['server/src/db/**', 'server/src/**/*.service.ts', 'server/src/**/*.mutations.ts', 'server/src/modules/scope/hierarchy.ts', 'server/src/lib/tx.ts', 'server/src/modules/org/bootstrap.ts'],
   rules: {
-    'no-restricted-imports': ['error', { patterns: [{ group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Only server/src/db and services use drizzle.' }] }],
+    // Types (a table's column shape) are fine anywhere; queries only in db/ and services.
+    '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['drizzle-orm', 'drizzle-orm/*'], allowTypeImports: true, message: 'Only server/src/db and services use drizzle.' }] }],
   },
 }
 

@@ -7,12 +7,12 @@ import { generateCustomers, generateOrganisation } from '../../server/src/demo/d
 import { DEMO_LEVELS } from '../../server/src/demo/seed'
 import { hashPassword } from '../../server/src/lib/password'
 import { launchBrowser, PHONE, startServer } from '../support/browser'
+import { measureDeviceSearch } from './device-search'
 
 type Row = { metric: string; value: string; target: string; ok: boolean }
 
 const CUSTOMERS = 5_000
 const PASSWORD = 'bench-password-1'
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!
 
 /** What the rep's device holds, read straight from IndexedDB (null until the database exists). */
 function deviceState(page: Page, dbName: string) {
@@ -107,43 +107,7 @@ export async function benchInitialSync(rows: Row[], root: string): Promise<void>
     await page.getByTestId('sync-complete').filter({ hasText: CUSTOMERS.toLocaleString('de-DE') }).waitFor()
     const listMs = performance.now() - t
     rows.push({ metric: `Kundenliste öffnen (${CUSTOMERS.toLocaleString('de-DE')} Kunden auf dem Gerät)`, value: `${listMs.toFixed(0)} ms`, target: '–', ok: true })
-    // Timed inside the page (input event until the list shows the query's results, plus one frame),
-    // so the test driver's round trips do not count.
-    const keystrokes: number[] = []
-    const type = (value: string) =>
-      page.evaluate(async (q) => {
-        const input = document.querySelector<HTMLInputElement>('[data-testid="customer-search"]')!
-        const list = document.querySelector('[data-testid="customer-list"]')!
-        const started = performance.now()
-        const shown = new Promise<void>((resolve) => {
-          const observer = new MutationObserver(() => {
-            if (list.getAttribute('data-query') !== q.trim()) return
-            observer.disconnect()
-            resolve()
-          })
-          observer.observe(list, { attributes: true, attributeFilter: ['data-query'] })
-        })
-        input.value = q
-        input.dispatchEvent(new Event('input', { bubbles: true }))
-        await shown
-        await new Promise((r) => requestAnimationFrame(r))
-        return performance.now() - started
-      }, value)
-    for (const word of ['Schmidt', 'Köln', 'Müller Anna', '0151']) {
-      for (let i = 1; i <= word.length; i++) {
-        const prefix = word.slice(0, i)
-        if (prefix.endsWith(' ')) continue
-        keystrokes.push(await type(prefix))
-      }
-      await type('')
-    }
-    const p95 = percentile(keystrokes, 95)
-    rows.push({
-      metric: `Suche auf dem Gerät über ${CUSTOMERS.toLocaleString('de-DE')} Kunden je Tastendruck bis Liste aktualisiert (p95 über ${keystrokes.length})`,
-      value: `${p95.toFixed(0)} ms`,
-      target: '≤ 50 ms',
-      ok: p95 <= 50,
-    })
+    await measureDeviceSearch(page, rows, CUSTOMERS)
     await context.close()
   } finally {
     await browser.close()

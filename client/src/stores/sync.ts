@@ -120,6 +120,7 @@ export const useSyncStore = defineStore('sync', () => {
       return
     }
     const engine = new rt.sync.SyncEngine({ db: opened, transport: rt.sync.createFetchTransport() })
+    await engine.showPendingChanges().catch((e: unknown) => console.error(e))
     const snap = liveRef<DeviceSnapshot | null>(
       rt.liveQuery(() =>
         opened.transaction('r', [opened.outbox, opened.quarantine, opened.meta], async () => {

@@ -82,6 +82,19 @@ export class SyncEngine {
     this.current = { syncing: false, lastError: null, problem: null, evicted: this.db.device?.evicted ?? false, lastReport: null }
   }
 
+  /**
+   * After the cache was dropped (an app update that changed the row shape, an eviction with the
+   * outbox kept) the device shows nothing until the first pull: put the pending changes back on
+   * top of the empty cache right away, so customers captured offline stay visible offline.
+   */
+  async showPendingChanges(): Promise<void> {
+    const db = this.db
+    await db.transaction('rw', [db.meta, db.outbox, ...db.syncedTables()], async () => {
+      if ((await getMeta(db, 'cookie')) != null || (await db.outbox.count()) === 0) return
+      await rebaseAfterPull(db, 0, null)
+    })
+  }
+
   get lockName(): string {
     return `feldakte-sync-${this.db.userId}`
   }

@@ -36,6 +36,7 @@ import { writableCustomer, type CustomerRecord } from './customer-access'
 import { indexCustomer } from './customer-search.service'
 import { customerRecord } from './customers.service'
 import { refreshContactKeys } from './contact-keys.service'
+import { resendRows } from '../sync/resend.service'
 
 // ------------------------------------------------------------------ helpers shared by the handlers
 
@@ -210,7 +211,8 @@ export const updateCustomer: MutationHandler<UpdateCustomerArgs> = {
       patch[field] = to
       meta[field] = { base: normaliseValue(change.from) ?? null, overwritten: !sameValue(change.from, c[field]) }
     }
-    return { touchedRepIds: applyPatch(tx, ctx, c, patch, meta) ? [c.ownerRepId] : [] }
+    if (!applyPatch(tx, ctx, c, patch, meta)) resendRows(tx, customers, [c.id], ctx.rev)
+    return { touchedRepIds: [c.ownerRepId] }
   },
 }
 
@@ -255,12 +257,20 @@ export const updateCustomerV1: MutationHandler<UpdateCustomerV1Args> = {
       if (!sameValue(change.from, view[field])) lost.add(V2_FIELD_OF[field])
     }
     const mapped = applyV1Values(c, values) as Patch
+    // The lists get version 2's rules, as a version-1 create does: a phone must be a number.
+    for (const field of ['phones', 'emails', 'addresses'] as const) {
+      if (!(field in mapped)) continue
+      const checked = parseCustomerField(field, mapped[field])
+      if (!checked.ok) throw validationError(fieldMessage(field, checked.message))
+      mapped[field] = checked.value as never
+    }
     const baseLists = applyV1Values(c, bases) as Patch
     const meta: Partial<Record<CustomerEditableField, PatchMeta>> = {}
     for (const field of Object.keys(mapped) as CustomerEditableField[]) {
       meta[field] = { base: baseLists[field] ?? null, overwritten: lost.has(field) }
     }
-    return { touchedRepIds: applyPatch(tx, ctx, c, mapped, meta) ? [c.ownerRepId] : [] }
+    if (!applyPatch(tx, ctx, c, mapped, meta)) resendRows(tx, customers, [c.id], ctx.rev)
+    return { touchedRepIds: [c.ownerRepId] }
   },
 }
 
@@ -283,7 +293,10 @@ export const reassignCustomer: MutationHandler<ReassignCustomerArgs> = {
     if (ctx.actor.role === 'rep') throw forbidden()
     const c = writableCustomer(tx, ctx, args.id)
     assertOwner(tx, ctx, args.ownerRepId)
-    if (c.ownerRepId === args.ownerRepId) return { touchedRepIds: [] }
+    if (c.ownerRepId === args.ownerRepId) {
+      resendRows(tx, customers, [c.id], ctx.rev)
+      return { touchedRepIds: [c.ownerRepId] }
+    }
     tx.update(customers)
       .set({ ownerRepId: args.ownerRepId, branchId: branchOf(tx, args.ownerRepId), updatedAt: nowIso(ctx.clock), rev: ctx.rev })
       .where(eq(customers.id, c.id))

@@ -20,6 +20,7 @@ import { recordHistory, validationError } from '../customers/customers.mutations
 import { canSeeRep } from '../scope/scope.service'
 import type { MutationContext, MutationHandler } from '../sync/registry'
 import { relationType } from './household.service'
+import { resendRows } from '../sync/resend.service'
 
 type RelationRecord = typeof customerRelations.$inferSelect
 
@@ -112,7 +113,11 @@ export const updateRelation: MutationHandler<UpdateRelationArgs> = {
       ;(next as Record<string, unknown>)[field] = to
       changes.push({ field, from: change.from, to })
     }
-    if (!changes.length) return { touchedRepIds: [] }
+    if (!changes.length) {
+      const pair = tx.select({ id: customerRelations.id, ownerRepId: customerRelations.ownerRepId }).from(customerRelations).where(eq(customerRelations.pairId, row.pairId)).all()
+      resendRows(tx, customerRelations, pair.map((p) => p.id), ctx.rev)
+      return { touchedRepIds: [...new Set(pair.map((p) => p.ownerRepId))] }
+    }
     const type = requireType(tx, next.type)
     if (next.validFrom && next.validTo && next.validFrom >= next.validTo) throw validationError('validTo: „Gültig bis“ muss nach „Gültig ab“ liegen.')
 

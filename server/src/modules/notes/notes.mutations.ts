@@ -24,6 +24,7 @@ import { recordHistory, validationError } from '../customers/customers.mutations
 import { orgSnapshot } from '../scope/hierarchy'
 import { canSeeRep } from '../scope/scope.service'
 import type { MutationContext, MutationHandler } from '../sync/registry'
+import { resendRows } from '../sync/resend.service'
 
 type NoteRecord = typeof notes.$inferSelect
 
@@ -127,7 +128,10 @@ export const updateNote: MutationHandler<UpdateNoteArgs> = {
       next.direction = null
       changed.set('direction', { from: note.direction, to: null })
     }
-    if (!changed.size) return { touchedRepIds: [] }
+    if (!changed.size) {
+      resendRows(tx, notes, [note.id], ctx.rev)
+      return { touchedRepIds: [note.ownerRepId] }
+    }
     if (changed.has('assigneeId') && next.assigneeId) assertAssignee(tx, ctx, customer, next.assigneeId)
     const reopen = changed.has('followUpOn') && note.followUpDoneAt !== null
     const at = nowIso(ctx.clock)
@@ -149,7 +153,10 @@ export const deleteNote: MutationHandler<DeleteNoteArgs> = {
   args: deleteNoteArgsSchema,
   apply(tx, ctx, args) {
     const { note } = authorsNote(tx, ctx, args.id)
-    if (note.deletedAt) return { touchedRepIds: [] }
+    if (note.deletedAt) {
+      resendRows(tx, notes, [note.id], ctx.rev)
+      return { touchedRepIds: [note.ownerRepId] }
+    }
     const at = nowIso(ctx.clock)
     tx.update(notes).set({ deletedAt: at, updatedAt: at, rev: ctx.rev }).where(eq(notes.id, note.id)).run()
     recordHistory(tx, ctx, note.customerId, { entity: 'note', entityId: note.id, field: 'deleted', oldValue: null, newValue: at })
@@ -179,7 +186,10 @@ export const completeFollowUp: MutationHandler<CompleteFollowUpArgs> = {
     if (!note.followUpOn) throw validationError('Diese Notiz hat keine Wiedervorlage.')
     const at = nowIso(ctx.clock)
     const doneAt = args.done ? (note.followUpDoneAt ?? at) : null
-    if (doneAt === note.followUpDoneAt) return { touchedRepIds: [] }
+    if (doneAt === note.followUpDoneAt) {
+      resendRows(tx, notes, [note.id], ctx.rev)
+      return { touchedRepIds: [note.ownerRepId] }
+    }
     tx.update(notes).set({ followUpDoneAt: doneAt, updatedAt: at, rev: ctx.rev }).where(eq(notes.id, note.id)).run()
     recordHistory(tx, ctx, note.customerId, { entity: 'note', entityId: note.id, field: 'followUpDoneAt', oldValue: note.followUpDoneAt, newValue: doneAt })
     return { touchedRepIds: [note.ownerRepId] }
