@@ -1653,7 +1653,11 @@ class Simulation {
             const x = meta[f]
             record(c, f, c[f], values[f], x ? x.base : c[f], x?.overwritten ?? false)
           }
-          if (!changed.length) return
+          // A no-op still gives the row the mutation's rev: the device gets the server's row back.
+          if (!changed.length) {
+            c.rev = rev
+            return
+          }
           for (const f of changed) (c as unknown as Record<string, unknown>)[f] = values[f]
           Object.assign(c, { updatedAt: at, rev })
         }
@@ -1728,9 +1732,16 @@ class Simulation {
           }
           if (!outcome) {
             const mapped = applyV1Values(c, values) as Partial<Record<CustomerEditableField, unknown>>
+            // The lists then follow version 2's rules (a phone must be a number).
+            for (const f of ['phones', 'emails', 'addresses'] as const) {
+              if (!(f in mapped)) continue
+              const checked = parseCustomerField(f, mapped[f])
+              if (checked.ok) mapped[f] = checked.value
+              else outcome = 'VALIDATION'
+            }
             const baseLists = applyV1Values(c, bases) as Partial<Record<CustomerEditableField, unknown>>
             const meta = Object.fromEntries(Object.keys(mapped).map((f) => [f, { base: baseLists[f as CustomerEditableField] ?? null, overwritten: lost.has(f as CustomerEditableField) }]))
-            outcome = patch(c, mapped, meta)
+            if (!outcome) outcome = patch(c, mapped, meta)
           }
         }
       } else if (m.name === 'reassignCustomer' && m.v === 1) {
@@ -1744,7 +1755,10 @@ class Simulation {
         else {
           const target = p.data.ownerRepId
           outcome = () => {
-            if (c.ownerRepId === target) return
+            if (c.ownerRepId === target) {
+              c.rev = rev
+              return
+            }
             record(c, 'ownerRepId', c.ownerRepId, target, c.ownerRepId, false)
             Object.assign(c, { ownerRepId: target, branchId: this.users.get(target)!.branchIds[0] ?? null, updatedAt: at, rev })
           }
