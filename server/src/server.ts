@@ -10,7 +10,9 @@ import { createDeps } from './deps'
 import { pruneSessions } from './modules/auth/auth.service'
 import { ensureAdmin } from './modules/org/bootstrap'
 import { ensureCustomerSearch } from './modules/customers/customer-search.service'
+import { inTx } from './lib/tx'
 import { ensureContactKeys } from './modules/customers/contact-keys.service'
+import { purgeImports } from './modules/customer-imports/customer-imports.service'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -29,6 +31,7 @@ export async function startServer(env: Env = parseEnv(), beforeListen?: (db: Db)
     logger.info('admin created', { email: created.email })
   }
   pruneSessions(deps)
+  inTx(db, (tx) => purgeImports(tx, deps.clock.now()))
   const indexed = ensureCustomerSearch(db)
   if (indexed) logger.info('customer search index built', { customers: indexed })
   await beforeListen?.(db)

@@ -94,6 +94,8 @@ export const relationFieldSchemas = {
 /** args of mutation `updateRelation` v1: field patches with base values, applied to both rows of the pair. */
 export const updateRelationArgsSchema = z.object({
   id: idSchema,
+  /** The other row of the pair as the device holds it: names the row the device mirrors (the server finds it by pair). */
+  partnerId: idSchema.nullable().optional(),
   changes: z
     .partialRecord(z.enum(RELATION_EDITABLE_FIELDS), z.object({ from: z.unknown(), to: z.unknown() }))
     .refine((c) => Object.keys(c).length > 0, { message: 'Keine Änderungen.' }),

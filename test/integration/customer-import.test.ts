@@ -296,3 +296,15 @@ describe('scope of every import endpoint', () => {
     expect((await t.req('GET', `/api/customer-imports/${p.id}`, { cookie: office.cookie })).status).toBe(200)
   })
 })
+
+describe('one open preview per user', () => {
+  it('discards an older preview when the same file is uploaded again, so it cannot be imported twice', async () => {
+    const file = [HEADER, 'Frau;;Anna;Schmidt;;03.04.1975;;;Dresden;;;;;;;;'].join('\r\n')
+    const first = await preview(file)
+    const second = await preview(file)
+    expect((await commit(second.id, 'all')).status).toBe(200)
+    const again = await commit(first.id, 'all')
+    expect(again.status).toBeGreaterThanOrEqual(400)
+    expect(byName('Schmidt')).toHaveLength(1)
+  })
+})

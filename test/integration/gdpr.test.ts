@@ -345,3 +345,40 @@ describe('OpenAPI', () => {
     }
   })
 })
+
+describe('what the review found', () => {
+  it('keeps a related customer of another structure anonymous in the export', async () => {
+    const mine = makeCustomer(t, rep.id, { firstName: 'Erika', lastName: 'Mustermann' })
+    const stranger = makeCustomer(t, outsider.id, { firstName: 'Geheim', lastName: 'Fremdkunde' })
+    // Only an admin sees both sides and can link them.
+    applyMutation(t, { id: admin.id, role: 'admin', branchIds: [] }, 'addRelation', 1, {
+      id: '01a21c20-0000-7000-8000-000000000001',
+      reverseId: '01a21c20-0000-7000-8000-000000000002',
+      customerId: mine,
+      type: 'spouse',
+      relatedCustomerId: stranger,
+    })
+    for (const who of [rep, office]) {
+      const res = await t.req('GET', `/api/customers/${mine}/export.json`, { cookie: who.cookie })
+      expect(res.status).toBe(200)
+      const text = await res.text()
+      expect(text).toContain('Mustermann')
+      expect(text).not.toContain('Fremdkunde')
+    }
+    const adminView = await t.req('GET', `/api/customers/${mine}/export.json`, { cookie: admin.cookie })
+    expect(await adminView.text()).toContain('Fremdkunde')
+  })
+
+  it('stores no payload in the quarantine for a change that arrives after pseudonymisation', async () => {
+    const id = makeCustomer(t, rep.id, FULL)
+    const device = new TestDevice(t, rep.cookie)
+    const customerNo = row(id).customerNo!
+    expect((await t.req('POST', `/api/customers/${id}/pseudonymise`, { cookie: office.cookie, body: { confirm: customerNo } })).status).toBe(200)
+    const note = { id: '01a21c20-0000-7000-8000-0000000000aa', customerId: id, kind: 'memo', occurredAt: '2026-03-12T10:00:00.000Z', text: 'Erika ruft wegen der Tochter an' }
+    await device.push([device.mutation('createNote', note, 1)])
+    const q = t.db.select().from(quarantine).all()
+    expect(q).toHaveLength(1)
+    expect(q[0]).toMatchObject({ code: 'CUSTOMER_PSEUDONYMISED', args: null })
+    expect(JSON.stringify(t.db.select().from(notes).all())).not.toContain('Tochter')
+  })
+})

@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm'
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm'
 import Papa from 'papaparse'
 import { contactKeys, DUPLICATE_REASON_LABELS, duplicateReasons } from '../../../../shared/duplicates'
 import { uuidv7 } from '../../../../shared/ids'
@@ -259,16 +259,10 @@ export function createImport(deps: Deps, actor: Actor, input: { bytes: Uint8Arra
   }
   const at = nowIso(clock)
   const row = inTx(db, (tx) => {
-    const stale = new Date(clock.now().getTime() - PREVIEW_TTL_MS).toISOString()
-    // Rows and preview lists go; counts stay. An open preview becomes discarded.
-    tx.update(customerImports)
-      .set({
-        status: sql`CASE WHEN ${customerImports.status} = 'preview' THEN 'discarded' ELSE ${customerImports.status} END`,
-        rows: [],
-        summary: sql`json_set(${customerImports.summary}, '$.preview', json('[]'), '$.problems', json('[]'))`,
-      })
-      .where(and(lt(customerImports.createdAt, stale), sql`${customerImports.rows} <> '[]'`))
-      .run()
+    purgeImports(tx, clock.now())
+    // One open preview per user: committing an older preview of the same file later would
+    // import its rows a second time, past the duplicate check this preview made.
+    discardImports(tx, and(eq(customerImports.userId, actor.id), eq(customerImports.status, 'preview')))
     return tx
       .insert(customerImports)
       .values({ id: uuidv7(), userId: actor.id, fileName: input.fileName.slice(0, 200), ownerRepId, status: 'preview', rows: file.rows, summary, createdAt: at })
@@ -276,6 +270,23 @@ export function createImport(deps: Deps, actor: Actor, input: { bytes: Uint8Arra
       .get()
   })
   return previewOf(db, row)
+}
+
+/** Rows and preview lists go (personal data), counts stay; an open preview becomes discarded. */
+function discardImports(tx: Tx, where: SQL | undefined): void {
+  tx.update(customerImports)
+    .set({
+      status: sql`CASE WHEN ${customerImports.status} = 'preview' THEN 'discarded' ELSE ${customerImports.status} END`,
+      rows: [],
+      summary: sql`json_set(${customerImports.summary}, '$.preview', json('[]'), '$.problems', json('[]'))`,
+    })
+    .where(and(where, sql`${customerImports.rows} <> '[]'`))
+    .run()
+}
+
+/** Imported files keep their rows for the error report for a day at most (run at start and with each upload). */
+export function purgeImports(tx: Tx, now: Date): void {
+  discardImports(tx, lt(customerImports.createdAt, new Date(now.getTime() - PREVIEW_TTL_MS).toISOString()))
 }
 
 /** An import of the actor's own (without its rows); anyone else's does not exist for them. */
@@ -314,8 +325,9 @@ export function importErrorsCsv(deps: Deps, actor: Actor, id: string): { csv: st
   const rows = importRows(deps.db, id)
   const data: string[][] = []
   for (const row of rows) {
-    for (const e of row.errors) data.push([String(row.line), e.column ?? '', safeCell(e.value ?? ''), 'Fehler', e.message, row.name])
-    for (const w of row.warnings) data.push([String(row.line), w.column ?? '', safeCell(w.value ?? ''), 'Hinweis', w.message, row.name])
+    // Every cell that comes from the file is defused, not just the value.
+    for (const e of row.errors) data.push([String(row.line), safeCell(e.column ?? ''), safeCell(e.value ?? ''), 'Fehler', e.message, safeCell(row.name)])
+    for (const w of row.warnings) data.push([String(row.line), safeCell(w.column ?? ''), safeCell(w.value ?? ''), 'Hinweis', w.message, safeCell(row.name)])
   }
   const csv = Papa.unparse({ fields: ['Zeile', 'Spalte', 'Wert', 'Art', 'Meldung', 'Name'], data }, { delimiter: ';', newline: '\r\n' })
   const base = r.fileName.replace(/\.[^.]*$/, '') || 'Import'

@@ -53,7 +53,8 @@ function zodError(error: z.ZodError): AppError {
 /** The owner must be a rep the actor may write for: a rep for themselves, back office within their branches, admin anyone. */
 export function assertOwner(tx: Tx, ctx: MutationContext, ownerRepId: string): void {
   const owner = orgSnapshot(tx).users.get(ownerRepId)
-  if (!owner || owner.role !== 'rep') throw new AppError(400, 'NOT_A_REP')
+  // A deactivated rep gets no customers: they would vanish from every device.
+  if (!owner || owner.role !== 'rep' || (owner.deactivatedFrom !== null && owner.deactivatedFrom <= ctx.date)) throw new AppError(400, 'NOT_A_REP')
   if (!canSeeRep(tx, ctx.actor, ownerRepId, ctx.date, 'write')) throw forbidden()
 }
 

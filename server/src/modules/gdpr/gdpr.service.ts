@@ -90,7 +90,9 @@ export function exportCustomerData(deps: Deps, actor: Actor, id: string, format:
     relatedIds.length ? db.select().from(customers).where(inArray(customers.id, relatedIds)).all().map((r) => [r.id, r] as const) : [],
   )
   const relations = relationRows.map((r) => {
-    const other = r.relatedCustomerId ? related.get(r.relatedCustomerId) : undefined
+    // A related customer outside the caller's scope stays anonymous, as on the customer page.
+    const found = r.relatedCustomerId ? related.get(r.relatedCustomerId) : undefined
+    const other = found && !found.deletedAt && canSeeRep(db, actor, found.ownerRepId, date) ? found : undefined
     return {
       id: r.id,
       pairId: r.pairId,

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import {
   addRelationArgsSchema,
   normaliseValue,
@@ -27,9 +27,9 @@ type RelationRecord = typeof customerRelations.$inferSelect
 const relationRecord = (tx: Tx, id: string): RelationRecord | undefined => tx.select().from(customerRelations).where(eq(customerRelations.id, id)).get()
 
 /**
- * The customer on the other side of a new relationship. Reading it is enough: the reverse row
- * only says "is related to", and each side's rep sees it on their own devices. Merges are
- * followed; a deleted or GDPR-locked customer gets no new relationships.
+ * The customer on the other side of a new relationship: reading it is enough for the actor's own
+ * row; the reverse row on it is written only where the actor may write (see mayWriteSide).
+ * Merges are followed; a deleted or GDPR-locked customer gets no new relationships.
  */
 function relatedCustomer(tx: Tx, ctx: MutationContext, id: string): CustomerRecord {
   const c = resolveMerged(tx, id)
@@ -38,6 +38,16 @@ function relatedCustomer(tx: Tx, ctx: MutationContext, id: string): CustomerReco
   if (c.pseudonymisedAt) throw new AppError(409, 'CUSTOMER_PSEUDONYMISED')
   if (c.restrictedAt) throw new AppError(409, 'CUSTOMER_RESTRICTED')
   return c
+}
+
+/**
+ * Whether the actor may also write the other side of a pair: its customer in their write scope
+ * and not GDPR-locked. Otherwise only the actor's side changes (a manager links a downline
+ * customer but does not write into that file).
+ */
+function mayWriteSide(tx: Tx, ctx: MutationContext, customerId: string): boolean {
+  const c = resolveMerged(tx, customerId)
+  return !!c && !c.deletedAt && !c.restrictedAt && !c.pseudonymisedAt && canSeeRep(tx, ctx.actor, c.ownerRepId, ctx.date, 'write')
 }
 
 function requireType(tx: Tx, code: string) {
@@ -67,12 +77,9 @@ export const addRelation: MutationHandler<AddRelationArgs> = {
     const r = relatedCustomer(tx, ctx, args.relatedCustomerId)
     // Both ids may have been merged into the same customer since the device saw them.
     if (r.id === c.id) throw validationError('relatedCustomerId: Ein Kunde kann nicht mit sich selbst verbunden werden.')
-    tx.insert(customerRelations)
-      .values([
-        { ...common, id: args.id, customerId: c.id, type: type.code, relatedCustomerId: r.id, person: null, ownerRepId: c.ownerRepId },
-        { ...common, id: args.reverseId!, customerId: r.id, type: type.reverseCode, relatedCustomerId: c.id, person: null, ownerRepId: r.ownerRepId },
-      ])
-      .run()
+    tx.insert(customerRelations).values({ ...common, id: args.id, customerId: c.id, type: type.code, relatedCustomerId: r.id, person: null, ownerRepId: c.ownerRepId }).run()
+    if (!mayWriteSide(tx, ctx, r.id)) return { touchedRepIds: [c.ownerRepId] }
+    tx.insert(customerRelations).values({ ...common, id: args.reverseId!, customerId: r.id, type: type.reverseCode, relatedCustomerId: c.id, person: null, ownerRepId: r.ownerRepId }).run()
     return { touchedRepIds: [...new Set([c.ownerRepId, r.ownerRepId])] }
   },
 }
@@ -133,7 +140,7 @@ export const updateRelation: MutationHandler<UpdateRelationArgs> = {
       .where(and(eq(customerRelations.pairId, row.pairId), isNull(customerRelations.deletedAt)))
       .all()
       .find((p) => p.id !== row.id)
-    if (partner) {
+    if (partner && mayWriteSide(tx, ctx, partner.customerId)) {
       const mirrored: Partial<RelationValues> = { type: type.reverseCode, validFrom: next.validFrom, validTo: next.validTo }
       const partnerChanges = (Object.keys(mirrored) as (keyof typeof mirrored)[]).filter((f) => !sameValue(mirrored[f], partner[f]))
       if (partnerChanges.length) {
@@ -157,14 +164,16 @@ export const removeRelation: MutationHandler<RemoveRelationArgs> = {
     writableCustomer(tx, ctx, row.customerId)
     if (row.deletedAt) return { touchedRepIds: [] }
     const at = nowIso(ctx.clock)
+    // The other side goes too where the actor may write it; otherwise that file keeps its row.
     const pair = tx
       .select()
       .from(customerRelations)
       .where(and(eq(customerRelations.pairId, row.pairId), isNull(customerRelations.deletedAt)))
       .all()
+      .filter((p) => p.id === row.id || mayWriteSide(tx, ctx, p.customerId))
     tx.update(customerRelations)
       .set({ deletedAt: at, updatedAt: at, rev: ctx.rev })
-      .where(and(eq(customerRelations.pairId, row.pairId), isNull(customerRelations.deletedAt)))
+      .where(inArray(customerRelations.id, pair.map((p) => p.id)))
       .run()
     // Who removed it: the timeline shows the removal with this entry's user.
     for (const p of pair) recordHistory(tx, ctx, p.customerId, { entity: 'relation', entityId: p.id, field: 'removed', oldValue: null, newValue: at })

@@ -107,7 +107,8 @@ export function push(deps: Deps, user: SessionUser, req: PushRequest): PushRespo
       }
       if (rejected) {
         tx.insert(quarantine)
-          .values({ id: m.id, clientId: req.clientId, userId: user.id, seq: m.seq, name: m.name, v: m.v, args: m.args ?? null, ...rejected, at })
+          // A change to a pseudonymised customer must not bring personal data back in through the quarantine.
+          .values({ id: m.id, clientId: req.clientId, userId: user.id, seq: m.seq, name: m.name, v: m.v, args: rejected.code === 'CUSTOMER_PSEUDONYMISED' ? null : (m.args ?? null), ...rejected, at })
           .onConflictDoNothing()
           .run()
       }
