@@ -29,6 +29,12 @@ async function partnerOf(tx: MutatorTx, row: RelationRow): Promise<LocalRelation
   return rows.find((r) => r.pairId === row.pairId && r.id !== row.id && r.customerId === row.relatedCustomerId)
 }
 
+/** The server writes the other side of a pair only into a file the user may change: their own, not GDPR-locked. */
+async function mayWriteSide(tx: MutatorTx, customerId: string, userId: string): Promise<boolean> {
+  const c = await tx.customers.get(customerId)
+  return !!c && c.ownerRepId === userId && !c.restrictedAt && !c.pseudonymisedAt
+}
+
 /** A field's new value checked with the server's rule; empty dates mean "no date". */
 function parseRelationField(field: RelationEditableField, to: unknown): { ok: true; value: unknown } | { ok: false; path: string; message: string } {
   const input = normaliseValue(to)
@@ -88,7 +94,8 @@ export const addRelationMutator = defineMutator({
       ownerRepId: customer.ownerRepId,
     })
     const related = args.relatedCustomerId ? await tx.customers.get(args.relatedCustomerId) : undefined
-    if (!related || !args.reverseId || !type) return
+    // The server writes the reverse row only into a file the user may change: a rep's own customers.
+    if (!related || !args.reverseId || !type || !(await mayWriteSide(tx, related.id, ctx.userId))) return
     await writePending(tx, 'relations', {
       ...common,
       id: args.reverseId,
@@ -112,8 +119,8 @@ export const updateRelationMutator = defineMutator({
   name: 'updateRelation',
   v: 1,
   args: updateRelationArgsSchema,
-  tables: ['relations', 'relationTypes'],
-  keys: (args) => [{ table: 'relations', id: args.id }],
+  tables: ['relations', 'relationTypes', 'customers'],
+  keys: (args) => [{ table: 'relations', id: args.id }, ...(args.partnerId ? [{ table: 'relations' as const, id: args.partnerId }] : [])],
   async applyLocal(tx, args, ctx) {
     const current = await tx.relations.get(args.id)
     if (!current) return
@@ -125,7 +132,8 @@ export const updateRelationMutator = defineMutator({
     }
     await writePending(tx, 'relations', { ...next, updatedAt: ctx.now })
     const partner = await partnerOf(tx, current)
-    if (!partner) return
+    // Mirrored only where the server mirrors: the user's own customers (and then keyed as partnerId).
+    if (!partner || partner.id !== args.partnerId || !(await mayWriteSide(tx, partner.customerId, ctx.userId))) return
     const reverseCode = (await tx.relationTypes.get(next.type))?.reverseCode ?? partner.type
     const mirrored = { ...strip(partner), type: reverseCode, validFrom: next.validFrom, validTo: next.validTo }
     if (sameValue(mirrored, strip(partner))) return
@@ -140,14 +148,14 @@ export const removeRelationMutator = defineMutator({
   name: 'removeRelation',
   v: 1,
   args: removeRelationArgsSchema,
-  tables: ['relations'],
+  tables: ['relations', 'customers'],
   keys: (args) => [{ table: 'relations', id: args.id }],
   async applyLocal(tx, args, ctx) {
     const current = await tx.relations.get(args.id)
     if (!current) return
     const partner = await partnerOf(tx, current)
     await deletePending(tx, 'relations', current.id, ctx.mutationId)
-    if (partner) await deletePending(tx, 'relations', partner.id, ctx.mutationId)
+    if (partner && (await mayWriteSide(tx, partner.customerId, ctx.userId))) await deletePending(tx, 'relations', partner.id, ctx.mutationId)
   },
 })
 
@@ -188,7 +196,8 @@ export async function updateRelation(db: FeldakteDb, id: string, values: Relatio
     if (!changes) return null
     const { issues } = applyRelationChanges(current, changes)
     if (issues.length) throw new MutationArgsError(issues)
-    return { id, changes }
+    const partner = await partnerOf(tx, current)
+    return { id, changes, ...(partner && (await mayWriteSide(tx, partner.customerId, db.userId)) ? { partnerId: partner.id } : {}) }
   })
 }
 
