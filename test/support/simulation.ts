@@ -1629,7 +1629,9 @@ class Simulation {
       /** A new customer from checked values: owner rules, then the id, then the next number. */
       const create = (id: string, requestedOwner: string | undefined, values: CustomerValues): string | (() => void) => {
         const owner = requestedOwner ?? actor.id
-        if (this.users.get(owner)?.role !== 'rep') return 'NOT_A_REP'
+        const ownerUser = this.users.get(owner)
+        // A deactivated rep gets no customers (they would vanish from every device).
+        if (ownerUser?.role !== 'rep' || (ownerUser.deactivated && rev > ownerUser.deactivated.rev)) return 'NOT_A_REP'
         if (!canWrite(actor, owner)) return 'FORBIDDEN'
         if (model.has(id)) return 'ID_TAKEN'
         return () => {
@@ -1750,7 +1752,7 @@ class Simulation {
         if (!p.success) outcome = 'VALIDATION'
         else if (actor.role === 'rep') outcome = 'FORBIDDEN'
         else if (!c || !canWrite(actor, c.ownerRepId)) outcome = 'NOT_FOUND'
-        else if (this.users.get(p.data.ownerRepId)?.role !== 'rep') outcome = 'NOT_A_REP'
+        else if (this.users.get(p.data.ownerRepId)?.role !== 'rep' || ((d) => !!d && rev > d.rev)(this.users.get(p.data.ownerRepId)?.deactivated)) outcome = 'NOT_A_REP'
         else if (!canWrite(actor, p.data.ownerRepId)) outcome = 'FORBIDDEN'
         else {
           const target = p.data.ownerRepId
