@@ -45,6 +45,9 @@ export function customerWords(row: Pick<CustomerRow, 'firstName' | 'lastName' | 
   if (row.customerNo) {
     words.add(row.customerNo.toLowerCase())
     for (const w of splitWords(row.customerNo.toLowerCase())) words.add(w)
+    // "K-004711" is also found as "4711" (as on the server).
+    const number = row.customerNo.replace(/\D/g, '').replace(/^0+(?=\d)/, '')
+    if (number) words.add(number)
   }
   for (const p of row.phones) for (const w of phoneWords(p.number)) words.add(w)
   for (const e of row.emails) {
@@ -177,31 +180,37 @@ interface IndexEntry {
   id: string
   nameKey: string
   hay: string
+  /** The row itself while the device holds few enough customers (see KEEP_ROWS). */
+  row?: LocalCustomer
 }
+
+/** Up to this many customers the index keeps the rows too: a keystroke then reads nothing from IndexedDB. */
+const KEEP_ROWS = 20_000
 
 /**
  * The search of the customer list: an in-memory index of the device's customers (id, name key,
- * words) in name order, so a keystroke costs a scan of a few thousand strings and one bulk read
- * of the rows shown. Built in the background (`warm`) and dropped when the customers change
- * (`invalidate`, called by the store's live count); until it is rebuilt, searches go to
- * IndexedDB. Rows are always read fresh from IndexedDB.
+ * words, and the rows themselves unless there are very many) in name order, so a keystroke costs
+ * a scan of a few thousand strings. Built in the background (`warm`) and rebuilt after the
+ * customers changed (`invalidate`, called by the store's live count). Rows found are unchanged
+ * objects between keystrokes, so the list re-renders only what changed.
  */
 export class DeviceCustomerSearch {
+  /** The last index built, for `builtVersion`; older than `version` after a change until rebuilt. */
   private entries: IndexEntry[] | null = null
+  private builtVersion = -1
   private version = 0
-  private building: { version: number; done: Promise<IndexEntry[] | null> } | null = null
+  private building: { version: number; done: Promise<boolean> } | null = null
 
   constructor(private readonly db: FeldakteDb) {}
 
-  /** The customers changed: the next search rebuilds the index. */
+  /** The customers changed: the index is rebuilt (`warm`, or the next search). */
   invalidate(): void {
     this.version++
-    this.entries = null
   }
 
-  /** Builds the index (ahead of the first keystroke); resolves when it is ready. */
+  /** Builds the index for the current data; resolves when it is ready. */
   async ready(): Promise<void> {
-    while (!(await this.index()));
+    while (!(await this.build()));
   }
 
   /** Builds the index in the background. */
@@ -209,48 +218,61 @@ export class DeviceCustomerSearch {
     this.ready().catch((e: unknown) => console.error(e))
   }
 
+  private get fresh(): boolean {
+    return this.entries !== null && this.builtVersion === this.version
+  }
+
   /** The first `limit` customers in name order (the list without a query). */
-  list(limit: number): Promise<LocalCustomer[]> {
+  async list(limit: number): Promise<LocalCustomer[]> {
+    const first = this.fresh ? this.entries!.slice(0, limit) : null
+    if (first?.every((e) => e.row)) return first.map((e) => e.row!)
     return this.db.customers.orderBy('nameKey').limit(limit).toArray()
   }
 
-  /** Best matches first, as searchCustomers ranks them (which answers while the index is being rebuilt). */
+  /**
+   * Best matches first, as searchCustomers ranks them. Before the first index is built the search
+   * goes to IndexedDB; while a changed index is rebuilt, the previous one picks the matches and
+   * their rows are read fresh (the caller searches again once `ready`).
+   */
   async search(query: string, limit: number): Promise<LocalCustomer[]> {
     const q = parseQuery(query)
     if (!q) return []
-    if (!this.entries) {
-      this.warm()
-      return searchCustomers(this.db, query, limit)
-    }
-    const exact: string[] = []
-    const phonetic: string[] = []
+    const fresh = this.fresh
+    if (!fresh) this.warm()
+    if (!this.entries) return searchCustomers(this.db, query, limit)
+    const exact: IndexEntry[] = []
+    const phonetic: IndexEntry[] = []
     for (const e of this.entries) {
       const tier = matchTier(e.hay, q)
       if (tier === 2) {
-        exact.push(e.id)
+        exact.push(e)
         if (exact.length >= limit) break
-      } else if (tier === 1 && phonetic.length < limit) phonetic.push(e.id)
+      } else if (tier === 1 && phonetic.length < limit) phonetic.push(e)
     }
-    const rows = await this.db.customers.bulkGet([...exact, ...phonetic].slice(0, limit))
+    const found = [...exact, ...phonetic].slice(0, limit)
+    if (fresh && found.every((e) => e.row)) return found.map((e) => e.row!)
+    const rows = await this.db.customers.bulkGet(found.map((e) => e.id))
     return rows.filter((c): c is LocalCustomer => !!c)
   }
 
-  /** The index for the current version, built (in name order, a bulk read at a time) if needed; null when the customers changed meanwhile. */
-  private index(): Promise<IndexEntry[] | null> {
-    if (this.entries) return Promise.resolve(this.entries)
+  /** Builds the index for the current version (in name order, a bulk read at a time); false when the customers changed meanwhile. */
+  private build(): Promise<boolean> {
+    if (this.fresh) return Promise.resolve(true)
     const version = this.version
     if (this.building?.version !== version) {
       const build = async () => {
+        const keepRows = (await this.db.customers.count()) <= KEEP_ROWS
         const entries: IndexEntry[] = []
         for await (const chunk of inNameOrder(this.db, BUILD)) {
-          if (this.version !== version) return null
-          for (const c of chunk) entries.push({ id: c.id, nameKey: c.nameKey, hay: hayOf(c.words) })
-          // Small reads with a pause between them: a keystroke meanwhile is not held up for long.
+          if (this.version !== version) return false
+          for (const c of chunk) entries.push({ id: c.id, nameKey: c.nameKey, hay: hayOf(c.words), row: keepRows ? c : undefined })
+          // A pause between bulk reads: a keystroke meanwhile is not held up for long.
           await new Promise((resolve) => setTimeout(resolve, 0))
         }
-        if (this.version !== version) return null
+        if (this.version !== version) return false
         this.entries = entries
-        return entries
+        this.builtVersion = version
+        return true
       }
       this.building = { version, done: build() }
     }

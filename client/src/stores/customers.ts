@@ -114,21 +114,31 @@ export const useCustomersStore = defineStore('customers', () => {
     const changes = ref(0)
     let request = 0
     let warmTimer: ReturnType<typeof setTimeout> | undefined
+    // The same row object gives the same view object: list items that stay between keystrokes are not re-rendered.
+    const views = new WeakMap<LocalCustomer, CustomerView>()
+    const view = (c: LocalCustomer) => views.get(c) ?? views.set(c, fromDevice(c)).get(c)!
     const stopDb = watch(
       () => sync.db,
       (db) => {
         sub?.unsubscribe()
         sub = null
         search = null
+        clearTimeout(warmTimer)
         if (!db) return
         const current = (search = new DeviceCustomerSearch(db))
         sub = liveQuery(() => db.customers.count()).subscribe({
           next: (total) => {
             model.total.value = total
             current.invalidate()
-            // The search index is rebuilt once the customers stop changing (not for every page of a sync).
+            // The search index is rebuilt once the customers stop changing (not for every page of a
+            // sync); the list is read again now and once more from the new index.
             clearTimeout(warmTimer)
-            warmTimer = setTimeout(() => current.warm(), 500)
+            warmTimer = setTimeout(() => {
+              current
+                .ready()
+                .then(() => changes.value++)
+                .catch((e: unknown) => console.error(e))
+            }, 500)
             changes.value++
           },
           error: (e: unknown) => {
@@ -148,7 +158,7 @@ export const useCustomersStore = defineStore('customers', () => {
       try {
         const rows = term ? await current.search(term, n + 1) : await current.list(n + 1)
         if (id !== request) return
-        model.rows.value = rows.slice(0, n).map(fromDevice)
+        model.rows.value = rows.slice(0, n).map(view)
         model.more.value = rows.length > n
         model.shownQuery.value = term
         model.loading.value = false

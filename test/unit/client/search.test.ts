@@ -141,7 +141,17 @@ describe('name order and on-device search', () => {
     db.close()
   })
 
-  it('shows changed customers in the list search once its index was invalidated', async () => {
+  it('finds a customer by number, with or without the prefix and leading zeros', async () => {
+    const db = await openUserDb(uuidv7(), { storage: null })
+    await db.customers.bulkPut([localCustomer(row({ lastName: 'Nummer', customerNo: 'K-004711' })), localCustomer(row({ lastName: 'Andere', customerNo: 'K-000047' }))])
+    for (const found of await bothSearches(db, 'K-004711')) expect(found).toEqual(['Erika Nummer'])
+    for (const found of await bothSearches(db, '4711')) expect(found).toEqual(['Erika Nummer'])
+    for (const found of await bothSearches(db, '47')) expect(found).toEqual(['Erika Andere', 'Erika Nummer'])
+    for (const found of await bothSearches(db, '000047')) expect(found).toEqual(['Erika Andere'])
+    db.close()
+  })
+
+  it('shows changed customers in the list search: fresh rows at once, the new order once the index is rebuilt', async () => {
     const db = await openUserDb(uuidv7(), { storage: null })
     const { id } = await createCustomer(db, { firstName: 'Ida', lastName: 'Alt' })
     const list = new DeviceCustomerSearch(db)
@@ -150,12 +160,16 @@ describe('name order and on-device search', () => {
     const stored = (await db.customers.get(id))!
     await db.customers.put(localCustomer({ ...stored, lastName: 'Neumann' }))
     list.invalidate()
-    // Answered from IndexedDB until the index is rebuilt, then from the new index.
-    expect(await list.search('alt', 10)).toEqual([])
+    // Until the index is rebuilt the previous one picks the matches, but no row is shown stale.
+    expect((await list.search('alt', 10)).map((c) => c.lastName)).toEqual(['Neumann'])
     await list.ready()
     expect(await list.search('alt', 10)).toEqual([])
     expect((await list.search('naumann', 10)).map((c) => c.lastName)).toEqual(['Neumann'])
-    expect((await list.list(10)).map((c) => c.lastName)).toEqual(['Neumann'])
+    await createCustomer(db, { firstName: 'Berta', lastName: 'Adler' })
+    list.invalidate()
+    expect((await list.list(10)).map((c) => c.lastName)).toEqual(['Adler', 'Neumann'])
+    await list.ready()
+    expect((await list.list(10)).map((c) => c.lastName)).toEqual(['Adler', 'Neumann'])
     db.close()
   })
 })
