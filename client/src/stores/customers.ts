@@ -36,6 +36,8 @@ export class CustomerSaveError extends Error {
 export interface CustomerListModel {
   rows: Ref<CustomerView[]>
   total: Ref<number>
+  /** The server stopped counting: there are more than `total` matches. */
+  totalCapped: Ref<boolean>
   /** More rows exist than shown (device: raise the limit; server: next page). */
   more: Ref<boolean>
   loading: Ref<boolean>
@@ -189,10 +191,11 @@ export const useCustomersStore = defineStore('customers', () => {
       const q = query.value.trim()
       model.loading.value = true
       try {
-        const res = await api.get<{ items: CustomerListItem[]; total: number }>('/customers', { q: q || undefined, page: page.value, pageSize: SERVER_PAGE_SIZE })
+        const res = await api.get<{ items: CustomerListItem[]; total: number; totalCapped?: boolean }>('/customers', { q: q || undefined, page: page.value, pageSize: SERVER_PAGE_SIZE })
         if (id !== request) return
         model.rows.value = res.items.map(fromServer)
         model.total.value = res.total
+        model.totalCapped.value = res.totalCapped ?? false
         model.more.value = page.value * SERVER_PAGE_SIZE < res.total
         model.shownQuery.value = q
         model.error.value = null
@@ -423,5 +426,5 @@ export const useCustomersStore = defineStore('customers', () => {
 })
 
 function listModel(): CustomerListModel {
-  return { rows: shallowRef([]), total: ref(0), more: ref(false), loading: ref(true), error: ref(null), shownQuery: ref('') }
+  return { rows: shallowRef([]), total: ref(0), totalCapped: ref(false), more: ref(false), loading: ref(true), error: ref(null), shownQuery: ref('') }
 }
