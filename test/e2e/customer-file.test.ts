@@ -176,7 +176,7 @@ describe.skipIf(!available)('customer file in Chromium: the rep’s offline meet
 
     const office = await signInUi(officeContext, server.url, OFFICE.email, PASSWORD)
     await office.goto(`${server.url}/kunden/${maxId}`)
-    await office.getByTestId('household-member').first().waitFor()
+    await members(office).nth(2).waitFor()
     expect((await members(office).allInnerTexts()).map((t) => t.replace(/\s+/g, ' '))).toEqual([
       expect.stringContaining('Ehepartner Petra Mustermann'),
       expect.stringContaining('Kind Lina Mustermann'),

@@ -248,9 +248,12 @@ export const useCustomersStore = defineStore('customers', () => {
     const stops = [
       watch(
         [() => sync.db, id, onDevice],
-        ([db, customerId, local]) => {
+        ([db, customerId, local], previous) => {
           sub?.unsubscribe()
           sub = null
+          // Back office: the device database opening later changes nothing about the server's
+          // customer; clearing it would unmount the whole page under the user.
+          if (!local && previous && previous[1] === customerId && !previous[2]) return void reload()
           loading.value = true
           customer.value = null
           history.value = []
