@@ -88,12 +88,23 @@ export async function benchInitialSync(rows: Row[], root: string): Promise<void>
     await page.getByTestId('login-submit').click()
     const dbName = `feldakte-${rep.id}`
     let state: { complete: boolean; count: number } | null = null
+    // Customers arrive first (the fill goes table by table): the list is whole before the notes are in.
+    let customersMs: number | null = null
     while (!(state?.complete && state.count === CUSTOMERS)) {
       if (performance.now() - start > 60_000) throw new Error(`initial sync did not finish: ${JSON.stringify(state)}`)
       await new Promise((r) => setTimeout(r, 20))
       state = await deviceState(page, dbName)
+      if (customersMs === null && state?.count === CUSTOMERS) customersMs = performance.now() - start
     }
     const initialMs = performance.now() - start
+    if (withFile && customersMs !== null) {
+      rows.push({
+        metric: `Erstsynchronisation im Browser: Anmeldung bis alle ${CUSTOMERS.toLocaleString('de-DE')} Kunden auf dem Gerät (Haushalt, Einwilligungen, Notizen folgen)`,
+        value: `${customersMs.toFixed(0)} ms`,
+        target: '–',
+        ok: true,
+      })
+    }
     rows.push({
       metric: `Erstsynchronisation im Browser: Anmeldung bis ${CUSTOMERS.toLocaleString('de-DE')} Kunden${withFile ? ' (mit Haushalt, Einwilligungen, Notizen)' : ''} in IndexedDB`,
       value: `${initialMs.toFixed(0)} ms`,

@@ -254,7 +254,9 @@ export function pull(deps: Deps, user: SessionUser, req: PullRequest): PullRespo
         const reps = next.fill.repIds ?? ((tx.select().from(syncScopes).where(eq(syncScopes.hash, next.scopeHash)).get()?.repIds ?? []) as string[])
         const fill = { ...next.fill, tableIndex: next.fill.tableIndex ?? 0 }
         let budget = PULL_PAGE_SIZE
-        while (budget > 0 && fill.repIndex < reps.length) {
+        // Table by table over all reps: every customer arrives before any note, so the list is
+        // complete (and usable) early in a long initial sync.
+        while (budget > 0 && fill.tableIndex < SYNCED_TABLES.length && reps.length > 0) {
           const t = SYNCED_TABLES[fill.tableIndex]!
           const rows = tx
             .select()
@@ -266,10 +268,10 @@ export function pull(deps: Deps, user: SessionUser, req: PullRequest): PullRespo
           for (const r of rows) patch.push(put(tx, t, r))
           budget -= rows.length
           if (budget > 0) {
-            fill.tableIndex++
-            if (fill.tableIndex >= SYNCED_TABLES.length) {
-              fill.tableIndex = 0
-              fill.repIndex++
+            fill.repIndex++
+            if (fill.repIndex >= reps.length) {
+              fill.repIndex = 0
+              fill.tableIndex++
             }
             fill.afterId = ''
           } else {
@@ -277,7 +279,7 @@ export function pull(deps: Deps, user: SessionUser, req: PullRequest): PullRespo
           }
         }
         // A finished fill still needs one incremental pull for what changed meanwhile.
-        next.fill = fill.repIndex < reps.length ? fill : null
+        next.fill = fill.tableIndex < SYNCED_TABLES.length && reps.length > 0 ? fill : null
         more = true
       }
 

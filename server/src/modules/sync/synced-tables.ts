@@ -26,8 +26,8 @@ export interface SyncedTable {
 }
 
 /**
- * The rep-owned tables a device holds, in fill order (customers first, so a device that stops
- * mid-fill never holds a note without its customer).
+ * The rep-owned tables a device holds, in fill order: a fill sends one table for all reps before
+ * the next, so a device that stops mid-fill never holds a note without its customer.
  */
 export const SYNCED_TABLES: SyncedTable[] = [
   { name: 'customers', table: customers as AnyTable, row: (_db, r) => ({ ...customerRow(r as typeof customers.$inferSelect) }) },
