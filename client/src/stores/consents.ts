@@ -1,6 +1,5 @@
-import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
+import { computed, ref, watch, type Ref } from 'vue'
 import { defineStore } from 'pinia'
-import { liveQuery } from 'dexie'
 import { DEFAULT_SETTINGS, type OrgSettings } from '@shared/constants'
 import { CONSENT_TYPES, consentStates, consentWarnings, type ConsentRow, type ConsentState, type ConsentType, type ConsentWarning } from '@shared/schemas/consents'
 import { api } from '../api'
@@ -8,6 +7,7 @@ import { recordConsent, withdrawConsent, type RecordConsentInput } from '../muta
 import type { MutationReceipt } from '../mutators'
 import { useAuthStore } from './auth'
 import { useCustomerFileStore } from './customerFile'
+import { watchDeviceQuery } from './deviceQuery'
 import { useSyncStore } from './sync'
 
 export interface ConsentView extends ConsentRow {
@@ -88,35 +88,13 @@ export const useConsentsStore = defineStore('consents', () => {
       const warnings = computed<ConsentWarning[]>(() => serverFile.value?.consentWarnings ?? [])
       return { lines: computed(() => consentLines(rows.value)), warnings, loading, error }
     }
-    const rows = shallowRef<ConsentView[]>([])
-    const loading = ref(true)
-    const error = ref<string | null>(null)
-    let sub: { unsubscribe(): void } | null = null
-    const stop = watch(
-      [() => sync.db, customerId],
-      ([db, id]) => {
-        sub?.unsubscribe()
-        sub = null
-        if (!db) return
-        sub = liveQuery(() => db.consents.where('customerId').equals(id).toArray()).subscribe({
-          next: (list) => {
-            rows.value = list.map(({ pending, ...c }) => ({ ...c, pending: !!pending }))
-            loading.value = false
-            error.value = null
-          },
-          error: (e: unknown) => {
-            console.error(e)
-            error.value = 'Die Einwilligungen konnten auf diesem Gerät nicht gelesen werden.'
-            loading.value = false
-          },
-        })
-      },
-      { immediate: true },
+    const { value: rows, loading, error } = watchDeviceQuery(
+      () => sync.db,
+      customerId,
+      async (db, id) => (await db.consents.where('customerId').equals(id).toArray()).map(({ pending, ...c }): ConsentView => ({ ...c, pending: !!pending })),
+      [] as ConsentView[],
+      'Die Einwilligungen konnten auf diesem Gerät nicht gelesen werden.',
     )
-    onScopeDispose(() => {
-      stop()
-      sub?.unsubscribe()
-    })
     const warnings = computed(() => (loading.value ? [] : consentWarnings(rows.value, required.value)))
     return { lines: computed(() => consentLines(rows.value)), warnings, loading, error }
   }

@@ -1,4 +1,4 @@
-import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
+import { computed, onScopeDispose, shallowRef, watch, type Ref } from 'vue'
 import { defineStore } from 'pinia'
 import { liveQuery } from 'dexie'
 import { customerDisplayName } from '@shared/labels'
@@ -10,6 +10,7 @@ import { addRelation, removeRelation, updateRelation, type AddRelationInput, typ
 import type { MutationReceipt } from '../mutators'
 import { useAuthStore } from './auth'
 import { useCustomerFileStore } from './customerFile'
+import { watchDeviceQuery } from './deviceQuery'
 import { useSyncStore } from './sync'
 
 /** A household member as the customer page shows it; `pending` = changed on this device, not yet confirmed. */
@@ -88,45 +89,23 @@ export const useHouseholdStore = defineStore('household', () => {
       const members = computed<HouseholdMember[]>(() => (serverFile.value?.relations ?? []).map((r) => ({ ...r, pending: false })))
       return { members, loading, error }
     }
-    const members = shallowRef<HouseholdMember[]>([])
-    const loading = ref(true)
-    const error = ref<string | null>(null)
-    let sub: { unsubscribe(): void } | null = null
-    const stop = watch(
-      [() => sync.db, customerId],
-      ([db, id]) => {
-        sub?.unsubscribe()
-        sub = null
-        if (!db) return
-        sub = liveQuery(async () => {
-          const [rows, types] = await Promise.all([db.relations.where('customerId').equals(id).toArray(), db.relationTypes.toArray()])
-          const relatedIds = rows.flatMap((r) => (r.relatedCustomerId ? [r.relatedCustomerId] : []))
-          const related = await db.customers.bulkGet(relatedIds)
-          const byId = new Map(related.filter((c) => !!c).map((c) => [c.id, c]))
-          const typeByCode = new Map(types.map((t) => [t.code, t]))
-          const order = new Map(byTypeOrder(types).map((t, i) => [t.code, i]))
-          return rows
-            .map((r) => localRelationView(r, typeByCode.get(r.type), r.relatedCustomerId ? byId.get(r.relatedCustomerId) : undefined))
-            .sort((a, b) => (order.get(a.type) ?? 999) - (order.get(b.type) ?? 999) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
-        }).subscribe({
-          next: (rows) => {
-            members.value = rows
-            loading.value = false
-            error.value = null
-          },
-          error: (e: unknown) => {
-            console.error(e)
-            error.value = 'Der Haushalt konnte auf diesem Gerät nicht gelesen werden.'
-            loading.value = false
-          },
-        })
+    const { value: members, loading, error } = watchDeviceQuery(
+      () => sync.db,
+      customerId,
+      async (db, id) => {
+        const [rows, types] = await Promise.all([db.relations.where('customerId').equals(id).toArray(), db.relationTypes.toArray()])
+        const relatedIds = rows.flatMap((r) => (r.relatedCustomerId ? [r.relatedCustomerId] : []))
+        const related = await db.customers.bulkGet(relatedIds)
+        const byId = new Map(related.filter((c) => !!c).map((c) => [c.id, c]))
+        const typeByCode = new Map(types.map((t) => [t.code, t]))
+        const order = new Map(byTypeOrder(types).map((t, i) => [t.code, i]))
+        return rows
+          .map((r) => localRelationView(r, typeByCode.get(r.type), r.relatedCustomerId ? byId.get(r.relatedCustomerId) : undefined))
+          .sort((a, b) => (order.get(a.type) ?? 999) - (order.get(b.type) ?? 999) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
       },
-      { immediate: true },
+      [] as HouseholdMember[],
+      'Der Haushalt konnte auf diesem Gerät nicht gelesen werden.',
     )
-    onScopeDispose(() => {
-      stop()
-      sub?.unsubscribe()
-    })
     return { members, loading, error }
   }
 

@@ -1,11 +1,11 @@
-import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
+import { computed, type Ref } from 'vue'
 import { defineStore } from 'pinia'
-import { liveQuery } from 'dexie'
 import type { NoteRow } from '@shared/schemas/notes'
 import { completeFollowUp, createNote, deleteNote, updateNote, type CreateNoteInput, type NoteChanges } from '../mutators/notes'
 import type { MutationReceipt } from '../mutators'
 import { useAuthStore } from './auth'
 import { useCustomerFileStore } from './customerFile'
+import { watchDeviceQuery } from './deviceQuery'
 import { useSyncStore } from './sync'
 
 export interface NoteView extends NoteRow {
@@ -36,35 +36,13 @@ export const useNotesStore = defineStore('notes', () => {
       const notes = computed(() => (serverFile.value?.notes ?? []).map((n) => view(n, false)).sort(newestFirst))
       return { notes, loading, error }
     }
-    const notes = shallowRef<NoteView[]>([])
-    const loading = ref(true)
-    const error = ref<string | null>(null)
-    let sub: { unsubscribe(): void } | null = null
-    const stop = watch(
-      [() => sync.db, customerId],
-      ([db, id]) => {
-        sub?.unsubscribe()
-        sub = null
-        if (!db) return
-        sub = liveQuery(() => db.notes.where('customerId').equals(id).toArray()).subscribe({
-          next: (rows) => {
-            notes.value = rows.map(({ pending, ...n }) => view(n, !!pending)).sort(newestFirst)
-            loading.value = false
-            error.value = null
-          },
-          error: (e: unknown) => {
-            console.error(e)
-            error.value = 'Die Notizen konnten auf diesem Gerät nicht gelesen werden.'
-            loading.value = false
-          },
-        })
-      },
-      { immediate: true },
+    const { value: notes, loading, error } = watchDeviceQuery(
+      () => sync.db,
+      customerId,
+      async (db, id) => (await db.notes.where('customerId').equals(id).toArray()).map(({ pending, ...n }) => view(n, !!pending)).sort(newestFirst),
+      [] as NoteView[],
+      'Die Notizen konnten auf diesem Gerät nicht gelesen werden.',
     )
-    onScopeDispose(() => {
-      stop()
-      sub?.unsubscribe()
-    })
     return { notes, loading, error }
   }
 
