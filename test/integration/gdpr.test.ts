@@ -382,3 +382,14 @@ describe('what the review found', () => {
     expect(JSON.stringify(t.db.select().from(notes).all())).not.toContain('Tochter')
   })
 })
+
+describe('nothing of a pseudonymised name stays in the database file', () => {
+  it('removes the old words from the search index segments at once', async () => {
+    const id = makeCustomer(t, rep.id, { ...FULL, lastName: 'Quastenflosser' })
+    const raw = () => t.db.all<{ block: Buffer }>(sql`SELECT block FROM customer_search_data`).map((r) => Buffer.from(r.block).toString('latin1')).join('')
+    expect(raw()).toContain('quastenflosser')
+    const res = await t.req('POST', `/api/customers/${id}/pseudonymise`, { cookie: office.cookie, body: { confirm: row(id).customerNo! } })
+    expect(res.status).toBe(200)
+    expect(raw()).not.toContain('quastenflosser')
+  })
+})

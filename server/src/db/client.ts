@@ -21,6 +21,8 @@ export function openDb(file: string): Db {
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // Freed pages are zeroed: pseudonymised personal data must not linger in the file.
+  sqlite.pragma('secure_delete = ON')
   return drizzle(sqlite, { schema }) as Db
 }
 
