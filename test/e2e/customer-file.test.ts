@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { berlinDate } from '../../shared/dates'
 import { uuidv7 } from '../../shared/ids'
-import { axeSerious, browserAvailable, DESKTOP, E2E_ADMIN, launchBrowser, PHONE, signInUi, startServer, type RunningServer } from '../support/browser'
+import { ApiSession, axeSerious, browserAvailable, DESKTOP, E2E_ADMIN, launchBrowser, PHONE, signInUi, startServer, type RunningServer } from '../support/browser'
 
 const available = browserAvailable()
 
@@ -11,25 +11,6 @@ const PASSWORD = 'akte-e2e-passwort'
 const REP = { email: 'rita@akte-e2e.de', name: 'Rita Reisende' }
 const OFFICE = { email: 'ines@akte-e2e.de', name: 'Ines Innendienst' }
 
-/** A signed-in API session (cookie + Origin for the CSRF check), used to build the test's data. */
-class ApiSession {
-  private constructor(
-    private readonly url: string,
-    private readonly cookie: string,
-  ) {}
-
-  static async login(url: string, email: string, password: string): Promise<ApiSession> {
-    const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ email, password }) })
-    if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`)
-    return new ApiSession(url, res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '))
-  }
-
-  async post<T>(path: string, body: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: this.url, cookie: this.cookie }, body: JSON.stringify(body) })
-    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`)
-    return (await res.json()) as T
-  }
-}
 
 async function createUser(admin: ApiSession, url: string, user: { email: string; name: string }, role: string, branchId: string): Promise<void> {
   await admin.post('/users', { ...user, role, password: START_PASSWORD, branchIds: [branchId] })

@@ -123,3 +123,23 @@ export async function axeSerious(page: Page) {
   })
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
+
+/** A signed-in API session (cookie + Origin for the CSRF check), used to build the test's data. */
+export class ApiSession {
+  private constructor(
+    private readonly url: string,
+    private readonly cookie: string,
+  ) {}
+
+  static async login(url: string, email: string, password: string): Promise<ApiSession> {
+    const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ email, password }) })
+    if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`)
+    return new ApiSession(url, res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '))
+  }
+
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(`${this.url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: this.url, cookie: this.cookie }, body: JSON.stringify(body) })
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`)
+    return (await res.json()) as T
+  }
+}
