@@ -121,15 +121,30 @@ async function benchStartup(): Promise<void> {
   fs.rmSync(dataDir, { recursive: true, force: true })
 }
 
-await benchDownline()
-benchBundle()
-await benchStartup()
-await benchPull(rows)
-await benchPushAndPoke(rows, root)
-await benchInitialSync(rows, root)
-await benchSearch(rows)
-await benchSimulation(rows)
-await benchImport(rows)
+/** Sections by name: `npm run bench -- search pull` runs just those; no names run them all. */
+const SECTIONS: Record<string, () => Promise<void> | void> = {
+  downline: benchDownline,
+  bundle: benchBundle,
+  startup: benchStartup,
+  pull: () => benchPull(rows),
+  push: () => benchPushAndPoke(rows, root),
+  'initial-sync': () => benchInitialSync(rows, root),
+  search: () => benchSearch(rows),
+  simulation: () => benchSimulation(rows),
+  import: () => benchImport(rows),
+}
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const unknown = wanted.filter((n) => !(n in SECTIONS))
+if (unknown.length) {
+  console.error(`Unbekannte Bench-Abschnitte: ${unknown.join(', ')}. Vorhanden: ${Object.keys(SECTIONS).join(', ')}`)
+  process.exit(2)
+}
+for (const [name, run] of Object.entries(SECTIONS)) {
+  if (wanted.length && !wanted.includes(name)) continue
+  console.error(`--- bench: ${name}`)
+  await run()
+}
 
 const w = Math.max(...rows.map((r) => r.metric.length))
 console.log(`\n${'Messung'.padEnd(w)} | ${'Wert'.padStart(12)} | ${'Ziel'.padEnd(10)} | ok`)
