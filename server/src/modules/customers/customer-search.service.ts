@@ -243,6 +243,9 @@ export interface SearchMatch {
  */
 export function buildMatch(q: string): SearchMatch | null {
   const tokens = q
+    // Control characters (NUL made FTS5 throw) and lone surrogates separate words, they never match.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ' ')
     .toLowerCase()
     .split(/[\s,;]+/)
     .map((t) => t.replace(/["*^():{}[\]+]/g, ''))
