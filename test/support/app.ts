@@ -31,9 +31,10 @@ export interface TestApp {
   req(method: string, path: string, opts?: { body?: unknown; cookie?: string; headers?: Record<string, string> }): Promise<Response>
 }
 
-export function createTestApp(envOverrides: Record<string, string> = {}): TestApp {
+/** `dbFile` puts the database in a real file (WAL and all) for tests that read the files themselves. */
+export function createTestApp(envOverrides: Record<string, string> = {}, opts: { dbFile?: string } = {}): TestApp {
   const env = parseEnv({ NODE_ENV: 'test', PASSWORD_HASH_LOG_N: '10', LOG_LEVEL: 'silent', ...envOverrides })
-  const db = openMigratedDb(':memory:')
+  const db = openMigratedDb(opts.dbFile ?? ':memory:')
   const clock = new TestClock()
   const deps = createDeps(db, env, clock)
   const app = createApp(deps)

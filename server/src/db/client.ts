@@ -26,6 +26,14 @@ export function openDb(file: string): Db {
   return drizzle(sqlite, { schema }) as Db
 }
 
+/**
+ * Copies the WAL into the database file and truncates it: old page images (e.g. a name just
+ * pseudonymised) otherwise stay in `-wal` until overwritten. Raw SQLite pragma, one place.
+ */
+export function checkpointTruncate(db: Db): void {
+  db.$client.pragma('wal_checkpoint(TRUNCATE)')
+}
+
 /** Applies the committed migrations in server/drizzle; already applied ones are skipped. */
 export function migrateDb(db: Db): void {
   migrate(db, { migrationsFolder: MIGRATIONS_DIR })

@@ -8,6 +8,7 @@ import type { Deps } from '../../lib/context'
 import { nowIso, today } from '../../lib/clock'
 import { AppError, forbidden, notFound } from '../../lib/errors'
 import { inTx, type DbOrTx, type Tx } from '../../lib/tx'
+import { checkpointTruncate } from '../../db/client'
 import { writeAudit } from '../audit/audit.service'
 import { refreshContactKeys } from '../customers/contact-keys.service'
 import { customerRow } from '../customers/customers.service'
@@ -328,6 +329,8 @@ export function pseudonymiseCustomer(deps: Deps, actor: Actor, id: string, confi
     })
     return customerRow(tx.select().from(customers).where(eq(customers.id, id)).get()!)
   })
+  // The personal data must leave every database file at once, the WAL included.
+  checkpointTruncate(db)
   pokeViewers(deps, [...touched])
   return row
 }
